@@ -1,0 +1,175 @@
+//! Splitting a content file into YAML front matter and Markdown body, and parsing the front
+//! matter into [`FrontMatter`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, find_key_line};
+use crate::yaml;
+
+/// The keys a page or section may set between its `---` lines.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The page's title (required, except on the home section).
+    pub title: Option<String>,
+    /// One sentence for the meta description and listings.
+    pub description: Option<String>,
+    /// `YYYY-MM-DD`, optionally followed by a time; kept as written.
+    pub date: Option<String>,
+    /// Lower weights come first in listings.
+    pub weight: Option<i64>,
+    /// Left out of the build unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// A template other than the default (`page.html`, `section.html`, `index.html`).
+    pub template: Option<String>,
+    /// Free-form data for templates.
+    #[serde(default)]
+    pub extra: BTreeMap<String, yaml::Value>,
+}
+
+/// A content file cut in two, with the line numbers needed to report errors in the file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines (empty when the file has none).
+    pub front_matter: &'a str,
+    /// Lines of the file before the YAML starts (1 when it starts after `---`).
+    pub front_matter_offset: usize,
+    /// The Markdown after the closing `---`.
+    pub body: &'a str,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+/// Cuts `text` at its front-matter fences. A file that does not start with `---` is all body.
+/// Returns `Err(line)` of the opening fence when the closing one is missing.
+pub fn split(text: &str) -> Result<Split<'_>, usize> {
+    let Some(after_open) = strip_fence(text) else {
+        return Ok(Split {
+            front_matter: "",
+            front_matter_offset: 0,
+            body: text,
+            body_line: 1,
+        });
+    };
+    let yaml_start = text.len() - after_open.len();
+    let mut offset = yaml_start;
+    for (index, line) in after_open.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                front_matter: &text[yaml_start..offset],
+                front_matter_offset: 1,
+                body: &text[body_start..],
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(1)
+}
+
+/// The text after an opening `---` line, if `text` starts with one.
+fn strip_fence(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Parses the front matter of `file` (a path relative to the site root) and checks its values.
+pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
+    if split.front_matter.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    let front: FrontMatter = yaml::from_str(split.front_matter).map_err(|err| {
+        Error::from_yaml(
+            file.to_path_buf(),
+            split.front_matter,
+            split.front_matter_offset,
+            err,
+        )
+    })?;
+    if let Some(date) = &front.date
+        && !is_valid_date(date)
+    {
+        return Err(Error::InvalidValue {
+            path: file.to_path_buf(),
+            line: find_key_line(split.front_matter, "date").unwrap_or(0)
+                + split.front_matter_offset,
+            message: format!("`date: {date}` is not a date"),
+            help: "write it as YYYY-MM-DD, e.g. `date: 2021-02-05`".into(),
+        });
+    }
+    Ok(front)
+}
+
+/// `YYYY-MM-DD`, optionally followed by `T` or a space and a time.
+fn is_valid_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() < 10 || !matches!(bytes.get(10), None | Some(b'T' | b' ')) {
+        return false;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = value.get(range)?;
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    bytes[4] == b'-' && bytes[7] == b'-' && (1..=days_in_month).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body_with_line_numbers() {
+        let cases: &[(&str, &str, &str, usize)] = &[
+            ("---\ntitle: a\n---\nbody\n", "title: a\n", "body\n", 4),
+            ("---\r\ntitle: a\r\n---\r\nbody", "title: a\r\n", "body", 4),
+            ("---\n---\n", "", "", 3),
+            ("---\ntitle: a\n---", "title: a\n", "", 3),
+            ("--- \nt: 1\n--- \nx", "t: 1\n", "x", 4),
+            ("no front matter\n", "", "no front matter\n", 1),
+            ("", "", "", 1),
+            ("----\nx", "", "----\nx", 1),
+        ];
+        for (input, yaml, body, body_line) in cases {
+            let split = split(input).unwrap();
+            assert_eq!(split.front_matter, *yaml, "yaml of {input:?}");
+            assert_eq!(split.body, *body, "body of {input:?}");
+            assert_eq!(split.body_line, *body_line, "body line of {input:?}");
+        }
+    }
+
+    #[test]
+    fn unterminated_front_matter_reports_opening_line() {
+        assert_eq!(split("---\ntitle: a\nbody\n"), Err(1));
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        for good in ["2021-02-05", "2020-02-29", "2021-02-05T10:00:00Z", "2021-02-05 10:00"] {
+            assert!(is_valid_date(good), "{good}");
+        }
+        for bad in ["2021-2-5", "2021-02-30", "2021-13-01", "05.02.2021", "2021-02-05x", "2021"] {
+            assert!(!is_valid_date(bad), "{bad}");
+        }
+    }
+}

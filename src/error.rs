@@ -1,0 +1,280 @@
+//! Typed build errors. Each names the file (relative to the site root), the line when known,
+//! what is wrong and how to fix it. Only `main.rs` prints them.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// One problem found while building a site.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+
+    /// A content or config file holds bytes that are not UTF-8.
+    #[error(
+        "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",
+        path.display()
+    )]
+    NotUtf8 {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line of the first invalid byte.
+        line: usize,
+    },
+
+    /// Front matter opened with `---` and never closed.
+    #[error(
+        "{}:{line}: front matter opened with `---` is never closed\n  help: add a line holding only `---` after the last front-matter key",
+        path.display()
+    )]
+    UnterminatedFrontMatter {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line of the opening `---`.
+        line: usize,
+    },
+
+    /// YAML that does not parse, or does not have the expected shape.
+    #[error("{}:{line}{}: {message}\n  help: {help}", path.display(), column.map(|c| format!(":{c}")).unwrap_or_default())]
+    InvalidYaml {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line in the file (not in the YAML block).
+        line: usize,
+        /// Column, when known.
+        column: Option<usize>,
+        /// What the parser said.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// A front-matter or `site.yaml` key that factsheet does not know.
+    #[error(
+        "{}:{line}: unknown key `{key}`\n  help: known keys are {}; put your own data under `extra:`",
+        path.display(),
+        known.join(", ")
+    )]
+    UnknownKey {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line of the key in the file.
+        line: usize,
+        /// The unknown key.
+        key: String,
+        /// The keys that are allowed there.
+        known: Vec<String>,
+    },
+
+    /// A required value is missing or empty.
+    #[error("{}:{line}: {what} is missing\n  help: {help}", path.display())]
+    Missing {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line where it belongs (1 when the file has no front matter).
+        line: usize,
+        /// What is missing.
+        what: String,
+        /// How to add it.
+        help: String,
+    },
+
+    /// A value has the right type but a wrong form (a date, a URL).
+    #[error("{}:{line}: {message}\n  help: {help}", path.display())]
+    InvalidValue {
+        /// The file, relative to the site root.
+        path: PathBuf,
+        /// Line of the value in the file.
+        line: usize,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
+
+    /// Two content files would be written to the same URL.
+    #[error(
+        "{}: maps to URL `{url}`, which {} already uses\n  help: rename or move one of the two files",
+        second.display(),
+        first.display()
+    )]
+    DuplicateUrl {
+        /// The URL both map to.
+        url: String,
+        /// The file that claimed it first (in path order).
+        first: PathBuf,
+        /// The file that collides with it.
+        second: PathBuf,
+    },
+
+    /// A content file asks for a template that `templates/` does not have.
+    #[error(
+        "{}: template `{template}` not found in templates/\n  help: create templates/{template}{}",
+        path.display(),
+        if available.is_empty() { String::new() } else { format!(" or use one of: {}", available.join(", ")) }
+    )]
+    TemplateMissing {
+        /// The content file that needs the template.
+        path: PathBuf,
+        /// The template name it needs.
+        template: String,
+        /// Template names that exist.
+        available: Vec<String>,
+    },
+
+    /// Tera could not parse the templates (syntax errors, missing parents).
+    #[error("templates/: {message}")]
+    TemplateLoad {
+        /// Tera's report, with template name, line and caret.
+        message: String,
+    },
+
+    /// Tera failed while rendering a page (undefined variable, bad filter argument).
+    #[error("{}: rendering with template `{template}` failed:\n{message}", path.display())]
+    TemplateRender {
+        /// The content file being rendered.
+        path: PathBuf,
+        /// The template used.
+        template: String,
+        /// Tera's report.
+        message: String,
+    },
+
+    /// The output folder is not a safe place to write the site.
+    #[error("{}: {reason}\n  help: {help}", path.display())]
+    UnsafeOutput {
+        /// The output folder as given.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+        /// What to do instead.
+        help: String,
+    },
+
+    /// Writing the output failed; the previous output is left as it was.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file or folder being written.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+}
+
+/// Every error a build found, in the order the pipeline met them.
+#[derive(Debug)]
+pub struct BuildFailure {
+    /// The errors, never empty.
+    pub errors: Vec<Error>,
+}
+
+impl fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in &self.errors {
+            writeln!(f, "error: {error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
+impl From<Error> for BuildFailure {
+    fn from(error: Error) -> Self {
+        BuildFailure {
+            errors: vec![error],
+        }
+    }
+}
+
+impl From<Vec<Error>> for BuildFailure {
+    fn from(errors: Vec<Error>) -> Self {
+        BuildFailure { errors }
+    }
+}
+
+/// Line (1-based) of the first invalid UTF-8 byte in `bytes`.
+pub(crate) fn utf8_error_line(bytes: &[u8], error: &std::str::Utf8Error) -> usize {
+    1 + bytes[..error.valid_up_to()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+impl Error {
+    /// Turns a YAML failure into the error an editor reads: the line is moved from the YAML
+    /// block into the file (`line_offset` lines precede the block), unknown and missing keys
+    /// get their own messages.
+    pub(crate) fn from_yaml(
+        path: PathBuf,
+        text: &str,
+        line_offset: usize,
+        err: crate::yaml::YamlError,
+    ) -> Error {
+        let line = err.line.unwrap_or(1) + line_offset;
+        if let Some(rest) = err.message.strip_prefix("unknown field `") {
+            let key = rest.split('`').next().unwrap_or_default().to_string();
+            let known = rest
+                .split("expected ")
+                .nth(1)
+                .map(|list| {
+                    list.split('`')
+                        .skip(1)
+                        .step_by(2)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // serde reports unknown keys inside nested maps at the map's start; the key's own
+            // line is more useful, so look for it.
+            let key_line = find_key_line(text, &key).map(|l| l + line_offset);
+            return Error::UnknownKey {
+                path,
+                line: key_line.unwrap_or(line),
+                key,
+                known,
+            };
+        }
+        if let Some(rest) = err.message.strip_prefix("missing field `") {
+            let key = rest.split('`').next().unwrap_or_default();
+            return Error::Missing {
+                path,
+                line,
+                what: format!("`{key}`"),
+                help: format!("add a line `{key}: ...`"),
+            };
+        }
+        let help = if err.message.contains("tab") || text.contains('\t') {
+            "YAML does not allow tabs for indentation: indent with spaces"
+        } else if err.message.contains("invalid type") {
+            "check the value's type: text in quotes, numbers without, booleans as true/false"
+        } else {
+            "check the indentation, the `key: value` form and that quotes are closed"
+        };
+        Error::InvalidYaml {
+            path,
+            line,
+            column: err.column,
+            message: format!("invalid YAML: {}", err.message),
+            help: help.to_string(),
+        }
+    }
+}
+
+/// 1-based line of the first `key:` in a YAML text, at any indentation.
+pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        line.trim_start()
+            .trim_start_matches("- ")
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+    .map(|index| index + 1)
+}

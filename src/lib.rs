@@ -1,0 +1,54 @@
+//! factsheet: a static site generator for checked fact sheets.
+//!
+//! The build runs in stages, one module each: [`config`] reads `site.yaml`, [`content`] loads
+//! the Markdown into a [`content::Site`] tree, [`markdown`] turns bodies into HTML, [`render`]
+//! applies the Tera templates, and [`output`] writes the result atomically.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod yaml;
+
+use std::path::PathBuf;
+
+pub use config::{BuildOptions, Config};
+pub use error::{BuildFailure, Error};
+
+/// What a successful build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages rendered (sections included).
+    pub pages: usize,
+    /// The output folder written.
+    pub output: PathBuf,
+}
+
+/// Builds the site described by `options`: every stage runs as far as it can, so the errors
+/// of all files come back together. On failure nothing is written.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let mut errors = Vec::new();
+    let target = output::check_output_dir(&options.root, &options.output_dir(), options.force)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let config = config::load_config(options).map_err(|e| errors.push(e)).ok();
+    let site = content::load_site(&options.root, options.drafts)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let tera = config.as_ref().and_then(|config| {
+        render::load_templates(&options.root, config)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    });
+    let (Some(target), Some(config), Some(site), Some(tera)) = (target, config, site, tera) else {
+        return Err(errors.into());
+    };
+    let files = render::render_site(&site, &config, &tera)?;
+    output::write_output(&options.root, &target, &files)?;
+    Ok(BuildReport {
+        pages: files.len(),
+        output: target,
+    })
+}

@@ -1,0 +1,178 @@
+//! Stage 6, write: put the rendered site and `static/` into a fresh folder beside the output,
+//! then swap it in, so a failed build never leaves a half-written site.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::Error;
+use crate::render::RenderedFile;
+
+/// The folder, inside the site root, copied as is into the output.
+pub const STATIC_DIR: &str = "static";
+
+/// Marks an output folder as made by factsheet, so a later build may replace it.
+pub const OUTPUT_MARKER: &str = ".factsheet-output";
+
+/// Checks that `output` is a folder factsheet may replace and returns its absolute path.
+///
+/// Refused: the site root, a parent of it, the root's source folders or anything inside them,
+/// and an existing non-empty folder without [`OUTPUT_MARKER`] (unless `force`).
+pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<PathBuf, Error> {
+    let refuse = |reason: String, help: &str| Error::UnsafeOutput {
+        path: output.to_path_buf(),
+        reason,
+        help: help.to_string(),
+    };
+    let root = absolute(root).map_err(|source| Error::Read {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let target = absolute(output).map_err(|source| Error::Write {
+        path: output.to_path_buf(),
+        source,
+    })?;
+    if target.parent().is_none() || root.starts_with(&target) {
+        return Err(refuse(
+            "is the site root or a folder containing it; replacing it would delete the site".into(),
+            "choose an output folder of its own, such as `public`",
+        ));
+    }
+    for source_dir in ["content", "templates", STATIC_DIR, "sources"] {
+        if target.starts_with(root.join(source_dir)) {
+            return Err(refuse(
+                format!("is inside the site's `{source_dir}/` folder, which the build only reads"),
+                "choose an output folder outside content/, templates/, static/ and sources/",
+            ));
+        }
+    }
+    if target.exists() {
+        if !target.is_dir() {
+            return Err(refuse(
+                "exists and is not a folder".into(),
+                "remove it or choose another output path",
+            ));
+        }
+        let made_by_us = target.join(OUTPUT_MARKER).is_file();
+        let empty = fs::read_dir(&target)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !made_by_us && !empty && !force {
+            return Err(refuse(
+                format!("exists and was not made by factsheet (no `{OUTPUT_MARKER}` file in it)"),
+                "move it away, choose another output folder, or pass --force to replace it",
+            ));
+        }
+    }
+    Ok(target)
+}
+
+/// The absolute form of `path`, resolving symlinks where the path exists.
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    match fs::canonicalize(path) {
+        Ok(resolved) => Ok(resolved),
+        Err(_) => {
+            let joined = std::path::absolute(path)?;
+            // Resolve the existing parent so `./public` and `public` compare equal to the root's
+            // children even when the root is reached through a symlink.
+            match (joined.parent(), joined.file_name()) {
+                (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
+                _ => Ok(joined),
+            }
+        }
+    }
+}
+
+/// Writes `files` and a copy of `<root>/static` into `target` (checked by
+/// [`check_output_dir`]): everything goes to a sibling temporary folder first, which then
+/// replaces `target` by rename. On failure the previous `target` is untouched.
+pub fn write_output(root: &Path, target: &Path, files: &[RenderedFile]) -> Result<(), Error> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(write_error(parent))?;
+    let staging = parent.join(format!(".{name}.factsheet-new"));
+    let retired = parent.join(format!(".{name}.factsheet-old"));
+    for leftover in [&staging, &retired] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(write_error(leftover))?;
+        }
+    }
+
+    let result = fill_staging(root, &staging, files);
+    if let Err(err) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    if target.exists() {
+        fs::rename(target, &retired).map_err(write_error(target))?;
+    }
+    if let Err(source) = fs::rename(&staging, target) {
+        // Put the previous site back before reporting.
+        if retired.exists() {
+            let _ = fs::rename(&retired, target);
+        }
+        let _ = fs::remove_dir_all(&staging);
+        return Err(Error::Write {
+            path: target.to_path_buf(),
+            source,
+        });
+    }
+    if retired.exists() {
+        fs::remove_dir_all(&retired).map_err(write_error(&retired))?;
+    }
+    Ok(())
+}
+
+fn fill_staging(root: &Path, staging: &Path, files: &[RenderedFile]) -> Result<(), Error> {
+    fs::create_dir_all(staging).map_err(write_error(staging))?;
+    copy_static(root, staging)?;
+    for file in files {
+        let path = staging.join(&file.output_path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
+        fs::write(&path, &file.html).map_err(write_error(&path))?;
+    }
+    let marker = staging.join(OUTPUT_MARKER);
+    fs::write(&marker, "This folder is written by factsheet; the next build replaces it.\n")
+        .map_err(write_error(&marker))?;
+    Ok(())
+}
+
+/// Copies regular files of `<root>/static` into `staging`; symlinks are not followed.
+fn copy_static(root: &Path, staging: &Path) -> Result<(), Error> {
+    let dir = root.join(STATIC_DIR);
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|err| Error::Read {
+            path: PathBuf::from(STATIC_DIR),
+            source: err.into(),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let destination = staging.join(relative);
+        if let Some(parent) = destination.parent() {
+            fs::create_dir_all(parent).map_err(write_error(parent))?;
+        }
+        fs::copy(entry.path(), &destination).map_err(|source| Error::Read {
+            path: Path::new(STATIC_DIR).join(relative),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Maps an I/O failure on `path` to [`Error::Write`].
+fn write_error(path: &Path) -> impl FnOnce(io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
