@@ -58,8 +58,9 @@ pub enum Error {
 
     /// A front-matter or `site.yaml` key that factsheet does not know.
     #[error(
-        "{}:{line}: unknown key `{key}`\n  help: known keys are {}; put your own data under `extra:`",
+        "{}:{line}: unknown key `{key}`\n  help: {}known keys are {}; put your own data under `extra:`",
         path.display(),
+        closest(key, known).map(|k| format!("did you mean `{k}`? ")).unwrap_or_default(),
         known.join(", ")
     )]
     UnknownKey {
@@ -130,17 +131,23 @@ pub enum Error {
     },
 
     /// Tera could not parse the templates (syntax errors, missing parents).
-    #[error("templates/: {message}")]
+    #[error("{message}")]
     TemplateLoad {
         /// Tera's report, with template name, line and caret.
         message: String,
     },
 
     /// Tera failed while rendering a page (undefined variable, bad filter argument).
-    #[error("{}: rendering with template `{template}` failed:\n{message}", path.display())]
+    #[error(
+        "{}{}: rendering with template `{template}` failed: {message}",
+        path.display(),
+        if *same_error_in > 0 { format!(" (and {same_error_in} more pages)") } else { String::new() }
+    )]
     TemplateRender {
-        /// The content file being rendered.
+        /// The first content file being rendered when it failed.
         path: PathBuf,
+        /// How many other pages failed the same way.
+        same_error_in: usize,
         /// The template used.
         template: String,
         /// Tera's report.
@@ -198,6 +205,14 @@ impl From<Vec<Error>> for BuildFailure {
     fn from(errors: Vec<Error>) -> Self {
         BuildFailure { errors }
     }
+}
+
+/// Tera's report with template paths relative to the site root (`templates/page.html:3:19`)
+/// and without its own `error: ` prefix, which the caller prints.
+pub(crate) fn tera_report(error: &tera::Error) -> String {
+    let report = error.to_string();
+    let report = report.strip_prefix("error: ").unwrap_or(&report);
+    report.replace("\n --> ", "\n --> templates/")
 }
 
 /// Line (1-based) of the first invalid UTF-8 byte in `bytes`.
@@ -277,4 +292,42 @@ pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     })
     .map(|index| index + 1)
+}
+
+/// The candidate most like `word`, when it is close enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(distance, c)| *distance <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.as_str())
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let known: Vec<String> = ["title", "weight", "date"].map(String::from).to_vec();
+        assert_eq!(closest("titel", &known), Some("title"));
+        assert_eq!(closest("wieght", &known), Some("weight"));
+        assert_eq!(closest("colour", &known), None);
+    }
 }

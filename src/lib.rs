@@ -34,21 +34,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .map_err(|e| errors.push(e))
         .ok();
     let config = config::load_config(options).map_err(|e| errors.push(e)).ok();
-    let site = content::load_site(&options.root, options.drafts)
-        .map_err(|e| errors.extend(e))
-        .ok();
+    let (site, load_errors) = content::load_site(&options.root, options.drafts);
+    errors.extend(load_errors);
     let tera = config.as_ref().and_then(|config| {
         render::load_templates(&options.root, config)
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    let (Some(target), Some(config), Some(site), Some(tera)) = (target, config, site, tera) else {
+    let (Some(target), Some(config), Some(tera)) = (target, config, tera) else {
         return Err(errors.into());
     };
-    let files = render::render_site(&site, &config, &tera)?;
-    output::write_output(&options.root, &target, &files)?;
-    Ok(BuildReport {
-        pages: files.len(),
-        output: target,
-    })
+    // Render even when some files failed to load, to report template errors in the same run.
+    match render::render_site(&site, &config, &tera) {
+        Ok(files) if errors.is_empty() => {
+            output::write_output(&options.root, &target, &files)?;
+            Ok(BuildReport {
+                pages: files.len(),
+                output: target,
+            })
+        }
+        Ok(_) => Err(errors.into()),
+        Err(render_errors) => {
+            errors.extend(render_errors);
+            Err(errors.into())
+        }
+    }
 }

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, read_text};
 use crate::content::{Page, Site};
-use crate::error::Error;
+use crate::error::{Error, tera_report};
 use crate::markdown::{Rendered, TocEntry, render_markdown};
 use crate::yaml;
 
@@ -82,7 +82,7 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Tera, Vec<Error>> 
     register_functions(&mut tera, config);
     if let Err(err) = tera.add_raw_templates(sources) {
         errors.push(Error::TemplateLoad {
-            message: err.to_string(),
+            message: tera_report(&err),
         });
     }
     if errors.is_empty() {
@@ -144,7 +144,12 @@ pub fn render_site(
         .map(|(section, md)| page_context(&section.page, md, config))
         .collect();
 
-    let available: Vec<String> = tera.get_template_names().map(str::to_string).collect();
+    let mut available: Vec<String> = tera
+        .get_template_names()
+        .filter(|name| !name.starts_with("partials/"))
+        .map(str::to_string)
+        .collect();
+    available.sort();
     let mut errors = Vec::new();
     let mut files = Vec::new();
     let mut render = |page: &Page, default_template: &str, context: Context| {
@@ -162,11 +167,27 @@ pub fn render_site(
                 output_path: format!("{}index.html", page.path.trim_start_matches('/')),
                 html,
             }),
-            Err(err) => errors.push(Error::TemplateRender {
-                path: page.file.clone(),
-                template: template.to_string(),
-                message: err.to_string(),
-            }),
+            Err(err) => {
+                let message = tera_report(&err);
+                // A template bug fails every page that uses it: report it once.
+                let earlier = errors.iter_mut().find_map(|e| match e {
+                    Error::TemplateRender {
+                        message: m,
+                        same_error_in,
+                        ..
+                    } if *m == message => Some(same_error_in),
+                    _ => None,
+                });
+                match earlier {
+                    Some(count) => *count += 1,
+                    None => errors.push(Error::TemplateRender {
+                        path: page.file.clone(),
+                        same_error_in: 0,
+                        template: template.to_string(),
+                        message,
+                    }),
+                }
+            }
         }
     };
     for (index, section) in site.sections.iter().enumerate() {

@@ -24,31 +24,63 @@ pub struct YamlError {
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     backend::from_str(text).map_err(|err| {
         let location = err.location();
-        let mut message = err.to_string();
-        // The backend appends " at line X column Y"; we print the location ourselves.
-        if let Some(at) = message.find(" at line ") {
-            message.truncate(at);
-        }
+        let (message, context_line) = strip_locations(&err.to_string());
         let mut line = location.as_ref().map(|l| l.line());
-        let column = location.as_ref().map(|l| l.column());
-        if line.is_none() {
-            line = duplicate_key_line(text, &message);
+        let mut column = location.as_ref().map(|l| l.column());
+        // "end of stream while scanning a quoted scalar at line 3": the quote opened on line 3
+        // is what the editor must fix, not the end of the block.
+        if message.contains("end of stream") && context_line.is_some() {
+            line = context_line;
+            column = None;
+        }
+        // Duplicate keys come without a useful position: find the second occurrence.
+        if let Some(duplicate) = duplicate_key_line(text, &message) {
+            line = Some(duplicate);
+            column = None;
         }
         YamlError {
             line,
             column,
-            message,
+            message: message.replace("expected i64", "expected a whole number"),
         }
     })
 }
 
-/// serde_yaml reports a duplicate key without a position: find the key's second occurrence.
+/// Removes the parser's " at line X column Y" parts from `message`; returns the line of the
+/// context part ("while scanning … at line X"), if any.
+fn strip_locations(message: &str) -> (String, Option<usize>) {
+    let mut text = String::with_capacity(message.len());
+    let mut context_line = None;
+    for (index, part) in message.split(", while ").enumerate() {
+        let (words, line) = match part.find(" at line ") {
+            Some(at) => {
+                let line = part[at + 9..]
+                    .split(' ')
+                    .next()
+                    .and_then(|n| n.parse().ok());
+                (&part[..at], line)
+            }
+            None => (part, None),
+        };
+        if index > 0 {
+            text.push_str(" while ");
+            context_line = context_line.or(line);
+        }
+        text.push_str(words);
+    }
+    (text, context_line)
+}
+
+/// The line of the second occurrence of the key a "duplicate" message names.
 fn duplicate_key_line(text: &str, message: &str) -> Option<usize> {
-    let key = message
-        .split("duplicate entry with key \"")
-        .nth(1)?
-        .split('"')
-        .next()?;
+    let key = if let Some(rest) = message.strip_prefix("duplicate field `") {
+        rest.split('`').next()?
+    } else {
+        message
+            .strip_prefix("duplicate entry with key \"")?
+            .split('"')
+            .next()?
+    };
     let mut seen = false;
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
@@ -78,9 +110,22 @@ mod tests {
     }
 
     #[test]
-    fn finds_line_of_duplicate_key() {
-        let err = from_str::<BTreeMap<String, String>>("title: a\nweight: 1\ntitle: b\n")
+    fn unclosed_quote_points_at_its_opening_line() {
+        let err = from_str::<BTreeMap<String, String>>("title: a\ndescription: \"open\nweight: 1\n")
             .unwrap_err();
+        assert_eq!(err.line, Some(2), "{err:?}");
+        assert!(err.message.contains("quoted scalar"), "{}", err.message);
+    }
+
+    #[test]
+    fn finds_line_of_duplicate_key() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Front {
+            title: String,
+            weight: i64,
+        }
+        let err = from_str::<Front>("title: a\nweight: 1\ntitle: b\n").unwrap_err();
         assert!(err.message.contains("duplicate"), "{}", err.message);
         assert_eq!(err.line, Some(3));
     }

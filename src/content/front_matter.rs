@@ -144,7 +144,7 @@ mod tests {
             ("---\ntitle: a\n---\nbody\n", "title: a\n", "body\n", 4),
             ("---\r\ntitle: a\r\n---\r\nbody", "title: a\r\n", "body", 4),
             ("---\n---\n", "", "", 3),
-            ("---\ntitle: a\n---", "title: a\n", "", 3),
+            ("---\ntitle: a\n---", "title: a\n", "", 4),
             ("--- \nt: 1\n--- \nx", "t: 1\n", "x", 4),
             ("no front matter\n", "", "no front matter\n", 1),
             ("", "", "", 1),

@@ -51,8 +51,9 @@ pub struct Site {
     pub sections: Vec<Section>,
 }
 
-/// Loads `<root>/content` into a [`Site`]. Every file is tried; all errors are returned.
-pub fn load_site(root: &Path, include_drafts: bool) -> Result<Site, Vec<Error>> {
+/// Loads `<root>/content` into a [`Site`]. Every file is tried: the site holds the files that
+/// loaded, the errors list those that did not, so later stages can report their own errors too.
+pub fn load_site(root: &Path, include_drafts: bool) -> (Site, Vec<Error>) {
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     let mut sections: BTreeMap<String, Page> = BTreeMap::new();
@@ -80,10 +81,7 @@ pub fn load_site(root: &Path, include_drafts: bool) -> Result<Site, Vec<Error>> 
     sections.retain(|path, _| path == "/" || !draft_dirs.iter().any(|dir| path.starts_with(dir)));
 
     check_unique_paths(&pages, &sections, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(build_tree(pages, sections))
+    (build_tree(pages, sections), errors)
 }
 
 /// The `.md` files under `content/`, sorted by path; symlinks are refused, not followed.
