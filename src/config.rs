@@ -185,8 +185,14 @@ mod tests {
 
     #[test]
     fn base_urls_end_in_one_slash() {
-        assert_eq!(normalize_base_url("https://a.io/r").unwrap(), "https://a.io/r/");
-        assert_eq!(normalize_base_url("https://a.io/r//").unwrap(), "https://a.io/r/");
+        assert_eq!(
+            normalize_base_url("https://a.io/r").unwrap(),
+            "https://a.io/r/"
+        );
+        assert_eq!(
+            normalize_base_url("https://a.io/r//").unwrap(),
+            "https://a.io/r/"
+        );
         assert_eq!(normalize_base_url("/").unwrap(), "/");
         assert_eq!(normalize_base_url("/repo").unwrap(), "/repo/");
     }

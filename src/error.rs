@@ -234,7 +234,7 @@ impl Error {
         err: crate::yaml::YamlError,
     ) -> Error {
         let line = err.line.unwrap_or(1) + line_offset;
-        if let Some(rest) = err.message.strip_prefix("unknown field `") {
+        if let Some((_, rest)) = err.message.split_once("unknown field `") {
             let key = rest.split('`').next().unwrap_or_default().to_string();
             let known = rest
                 .split("expected ")
@@ -257,7 +257,7 @@ impl Error {
                 known,
             };
         }
-        if let Some(rest) = err.message.strip_prefix("missing field `") {
+        if let Some((_, rest)) = err.message.split_once("missing field `") {
             let key = rest.split('`').next().unwrap_or_default();
             return Error::Missing {
                 path,
@@ -285,13 +285,14 @@ impl Error {
 
 /// 1-based line of the first `key:` in a YAML text, at any indentation.
 pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        line.trim_start()
-            .trim_start_matches("- ")
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-    .map(|index| index + 1)
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .trim_start_matches("- ")
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|index| index + 1)
 }
 
 /// The candidate most like `word`, when it is close enough to be a likely typo.

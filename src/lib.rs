@@ -33,7 +33,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let target = output::check_output_dir(&options.root, &options.output_dir(), options.force)
         .map_err(|e| errors.push(e))
         .ok();
-    let config = config::load_config(options).map_err(|e| errors.push(e)).ok();
+    let config = config::load_config(options)
+        .map_err(|e| errors.push(e))
+        .ok();
     let (site, load_errors) = content::load_site(&options.root, options.drafts);
     errors.extend(load_errors);
     let tera = config.as_ref().and_then(|config| {

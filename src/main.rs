@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 use factsheet::BuildOptions;
 
 #[derive(Parser)]
-#[command(version, about = "Build a fact-sheet website from Markdown, YAML front matter and Tera templates")]
+#[command(
+    version,
+    about = "Build a fact-sheet website from Markdown, YAML front matter and Tera templates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

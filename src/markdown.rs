@@ -169,8 +169,16 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_explicit_ids_win() {
         let out = render_markdown("# Key figures\n\n## Key figures\n\n## Custom {#mine}\n");
-        assert!(out.html.contains(r#"<h1 id="key-figures">"#), "{}", out.html);
-        assert!(out.html.contains(r#"<h2 id="key-figures-1">"#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"<h1 id="key-figures">"#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"<h2 id="key-figures-1">"#),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains(r#"<h2 id="mine">"#), "{}", out.html);
     }
 
@@ -180,7 +188,12 @@ mod tests {
         let shape: Vec<(String, Vec<String>)> = out
             .toc
             .iter()
-            .map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect()))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.children.iter().map(|c| c.id.clone()).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             shape,
@@ -205,14 +218,19 @@ mod tests {
 
     #[test]
     fn summary_and_word_count() {
-        let out = render_markdown("One two three.\n\n<!-- more -->\n\nFour five.\n\n```\nnot counted\n```\n");
+        let out = render_markdown(
+            "One two three.\n\n<!-- more -->\n\nFour five.\n\n```\nnot counted\n```\n",
+        );
         assert_eq!(out.summary.as_deref(), Some("<p>One two three.</p>"));
         assert_eq!(out.word_count, 5);
     }
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Digital Reset: The Leap!"), "digital-reset-the-leap");
+        assert_eq!(
+            slugify("Digital Reset: The Leap!"),
+            "digital-reset-the-leap"
+        );
         assert_eq!(slugify("Алматы 2021"), "алматы-2021");
         assert_eq!(slugify("???"), "section");
     }

@@ -139,8 +139,11 @@ fn fill_staging(root: &Path, staging: &Path, files: &[RenderedFile]) -> Result<(
         fs::write(&path, &file.html).map_err(write_error(&path))?;
     }
     let marker = staging.join(OUTPUT_MARKER);
-    fs::write(&marker, "This folder is written by factsheet; the next build replaces it.\n")
-        .map_err(write_error(&marker))?;
+    fs::write(
+        &marker,
+        "This folder is written by factsheet; the next build replaces it.\n",
+    )
+    .map_err(write_error(&marker))?;
     Ok(())
 }
 

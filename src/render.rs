@@ -125,7 +125,11 @@ pub fn render_site(
     config: &Config,
     tera: &Tera,
 ) -> Result<Vec<RenderedFile>, Vec<Error>> {
-    let page_markdown: Vec<Rendered> = site.pages.iter().map(|p| render_markdown(&p.body)).collect();
+    let page_markdown: Vec<Rendered> = site
+        .pages
+        .iter()
+        .map(|p| render_markdown(&p.body))
+        .collect();
     let section_markdown: Vec<Rendered> = site
         .sections
         .iter()
@@ -193,14 +197,22 @@ pub fn render_site(
     for (index, section) in site.sections.iter().enumerate() {
         let context = SectionContext {
             header: section_headers[index].clone(),
-            pages: section.pages.iter().map(|&i| page_contexts[i].clone()).collect(),
+            pages: section
+                .pages
+                .iter()
+                .map(|&i| page_contexts[i].clone())
+                .collect(),
             subsections: section
                 .subsections
                 .iter()
                 .map(|&i| section_headers[i].clone())
                 .collect(),
         };
-        let default_template = if index == 0 { "index.html" } else { "section.html" };
+        let default_template = if index == 0 {
+            "index.html"
+        } else {
+            "section.html"
+        };
         let mut tera_context = Context::new();
         tera_context.insert("section", &context);
         render(&section.page, default_template, tera_context);

@@ -111,8 +111,9 @@ mod tests {
 
     #[test]
     fn unclosed_quote_points_at_its_opening_line() {
-        let err = from_str::<BTreeMap<String, String>>("title: a\ndescription: \"open\nweight: 1\n")
-            .unwrap_err();
+        let err =
+            from_str::<BTreeMap<String, String>>("title: a\ndescription: \"open\nweight: 1\n")
+                .unwrap_err();
         assert_eq!(err.line, Some(2), "{err:?}");
         assert!(err.message.contains("quoted scalar"), "{}", err.message);
     }

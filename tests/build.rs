@@ -11,20 +11,42 @@ fn fixture_renders_markdown_inside_templates_at_pretty_urls() {
     assert!(run.stdout.contains("Built 8 pages"), "{}", run.stdout);
 
     let alpha = site.read_output("notes/alpha/index.html");
-    assert!(alpha.starts_with("<!doctype html>"), "template wraps the page");
+    assert!(
+        alpha.starts_with("<!doctype html>"),
+        "template wraps the page"
+    );
     assert!(alpha.contains("<title>Alpha</title>"));
     assert!(alpha.contains(r#"<article data-path="/notes/alpha/""#));
-    assert!(alpha.contains("<table>") && alpha.contains("<td>99%</td>"), "table: {alpha}");
-    assert!(alpha.contains(r##"<sup class="footnote-reference"><a href="#src">"##), "footnote: {alpha}");
-    assert!(alpha.contains(r#"<h2 id="figures-at-a-glance">"#), "heading id: {alpha}");
-    assert!(alpha.contains(r#"href="https://example.org/sub/css/style.css""#), "url() under base_url");
+    assert!(
+        alpha.contains("<table>") && alpha.contains("<td>99%</td>"),
+        "table: {alpha}"
+    );
+    assert!(
+        alpha.contains(r##"<sup class="footnote-reference"><a href="#src">"##),
+        "footnote: {alpha}"
+    );
+    assert!(
+        alpha.contains(r#"<h2 id="figures-at-a-glance">"#),
+        "heading id: {alpha}"
+    );
+    assert!(
+        alpha.contains(r#"href="https://example.org/sub/css/style.css""#),
+        "url() under base_url"
+    );
 
     let home = site.read_output("index.html");
     assert!(home.contains("<h1>Fixture Home</h1>"));
     assert!(home.contains("<em>fixture</em>"));
-    assert!(home.contains(r#"<a href="https://example.org/sub/notes/">Notes</a>"#), "subsection link: {home}");
+    assert!(
+        home.contains(r#"<a href="https://example.org/sub/notes/">Notes</a>"#),
+        "subsection link: {home}"
+    );
     assert!(site.public().join("notes/index.html").is_file());
-    assert_eq!(site.read_output("css/style.css"), "body { color: #222; }\n", "static copied as is");
+    assert_eq!(
+        site.read_output("css/style.css"),
+        "body { color: #222; }\n",
+        "static copied as is"
+    );
 }
 
 #[test]
@@ -37,7 +59,11 @@ fn pages_are_listed_by_weight_then_date_then_title() {
         .filter(|line| line.starts_with("<li><a href="))
         .filter_map(|line| line.split("\">").nth(1)?.split("</a>").next())
         .collect();
-    assert_eq!(order, ["Beta", "Alpha", "Gamma", "Delta", "Apple", "Banana"], "{notes}");
+    assert_eq!(
+        order,
+        ["Beta", "Alpha", "Gamma", "Delta", "Apple", "Banana"],
+        "{notes}"
+    );
 }
 
 #[test]
@@ -45,11 +71,21 @@ fn drafts_are_left_out_unless_asked_for() {
     let site = TestSite::fixture("basic");
     site.build_ok(&[]);
     assert!(!site.public().join("notes/wip").exists());
-    assert!(!site.read_output("notes/index.html").contains("Work in progress"));
+    assert!(
+        !site
+            .read_output("notes/index.html")
+            .contains("Work in progress")
+    );
 
     site.build_ok(&["--drafts"]);
-    assert!(site.read_output("notes/wip/index.html").contains("Not ready."));
-    assert!(site.read_output("notes/index.html").contains("Work in progress"));
+    assert!(
+        site.read_output("notes/wip/index.html")
+            .contains("Not ready.")
+    );
+    assert!(
+        site.read_output("notes/index.html")
+            .contains("Work in progress")
+    );
 }
 
 #[test]
@@ -67,7 +103,10 @@ fn base_url_flag_overrides_site_yaml() {
     let site = TestSite::fixture("basic");
     site.build_ok(&["--base-url", "https://owner.github.io/repo"]);
     let home = site.read_output("index.html");
-    assert!(home.contains(r#"href="https://owner.github.io/repo/notes/""#), "{home}");
+    assert!(
+        home.contains(r#"href="https://owner.github.io/repo/notes/""#),
+        "{home}"
+    );
     assert!(!home.contains("example.org"));
 }
 
@@ -92,5 +131,8 @@ fn crlf_and_byte_order_mark_build() {
     );
     site.build_ok(&[]);
     let page = site.read_output("notes/windows/index.html");
-    assert!(page.contains("<title>Windows</title>") && page.contains("<em>Windows</em>"), "{page}");
+    assert!(
+        page.contains("<title>Windows</title>") && page.contains("<em>Windows</em>"),
+        "{page}"
+    );
 }

@@ -76,7 +76,8 @@ pub fn split(text: &str) -> Result<Split<'_>, usize> {
 fn strip_fence(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Parses the front matter of `file` (a path relative to the site root) and checks its values.
@@ -165,10 +166,22 @@ mod tests {
 
     #[test]
     fn dates_are_checked() {
-        for good in ["2021-02-05", "2020-02-29", "2021-02-05T10:00:00Z", "2021-02-05 10:00"] {
+        for good in [
+            "2021-02-05",
+            "2020-02-29",
+            "2021-02-05T10:00:00Z",
+            "2021-02-05 10:00",
+        ] {
             assert!(is_valid_date(good), "{good}");
         }
-        for bad in ["2021-2-5", "2021-02-30", "2021-13-01", "05.02.2021", "2021-02-05x", "2021"] {
+        for bad in [
+            "2021-2-5",
+            "2021-02-30",
+            "2021-13-01",
+            "05.02.2021",
+            "2021-02-05x",
+            "2021",
+        ] {
             assert!(!is_valid_date(bad), "{bad}");
         }
     }

@@ -279,7 +279,11 @@ mod tests {
             ("content/about.md", "/about/", false),
         ];
         for (file, path, is_section) in cases {
-            assert_eq!(url_path(Path::new(file)), (path.to_string(), is_section), "{file}");
+            assert_eq!(
+                url_path(Path::new(file)),
+                (path.to_string(), is_section),
+                "{file}"
+            );
         }
     }
 }

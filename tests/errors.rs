@@ -1,0 +1,391 @@
+//! Bad input fails with the file, the line and a fix, exits non-zero, and leaves the output of
+//! the last good build exactly as it was.
+
+mod common;
+
+use common::{Run, TestSite, snapshot};
+
+/// Builds the fixture once, breaks it with `breakage`, rebuilds and checks the failure kept
+/// the previous `public/` byte for byte. Returns the failed run.
+fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
+    let site = TestSite::fixture("basic");
+    site.build_ok(&[]);
+    let good = snapshot(&site.public());
+    breakage(&site);
+    let run = site.build(&[]);
+    assert_eq!(
+        run.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "nothing claimed as built: {}",
+        run.stdout
+    );
+    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+#[test]
+fn broken_yaml_fails_with_the_line_in_the_file() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\nweight: 1\ndescription: \"never closed\n---\nBody.\n",
+        )
+    });
+    // The quote opens on line 4 of the file (line 3 of the YAML block).
+    assert!(
+        run.stderr.contains("content/notes/beta.md:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("quotes are closed"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_indentation_line_counts_from_the_top_of_the_file() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\n  weight: 1\n---\nBody.\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("content/notes/beta.md:3:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn tab_indentation_is_explained() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\n\tweight: 1\n---\nBody.\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("content/notes/beta.md:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("indent with spaces"), "{}", run.stderr);
+}
+
+#[test]
+fn wrong_type_names_the_key_and_line() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\nweight: heavy\n---\nBody.\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("content/notes/beta.md:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("weight") && run.stderr.contains("whole number"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_date_names_the_line_and_the_format() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\ndate: 5 February 2021\n---\nx\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:3: `date: 5 February 2021` is not a date"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_front_matter_key_is_named_with_the_known_ones() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\nsubtitel: x\n---\nx\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:3: unknown key `subtitel`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("known keys are title, description, date"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn misspelt_key_gets_a_suggestion() {
+    let run = break_and_rebuild(|site| {
+        site.write("content/notes/gamma.md", "---\ntitel: Gamma\n---\nx\n")
+    });
+    assert!(
+        run.stderr.contains("did you mean `title`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unterminated_front_matter_points_at_the_opening_fence() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\nNo closing fence.\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:1: front matter opened with `---` is never closed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn page_without_title_is_refused() {
+    let run = break_and_rebuild(|site| site.write("content/notes/empty.md", ""));
+    assert!(
+        run.stderr
+            .contains("content/notes/empty.md:1: the page `title` is missing"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn non_utf8_file_names_the_line() {
+    let run = break_and_rebuild(|site| {
+        let path = site.root().join("content/notes/latin1.md");
+        std::fs::write(path, b"---\ntitle: Caf\xe9\n---\n").expect("write");
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/latin1.md:2: the file is not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_template_is_named() {
+    let run = break_and_rebuild(|site| site.remove("templates/section.html"));
+    assert!(
+        run.stderr
+            .contains("content/notes/_index.md: template `section.html` not found in templates/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("create templates/section.html"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_asked_for_in_front_matter_must_exist() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\ntemplate: fancy.html\n---\nx\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md: template `fancy.html` not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("use one of: base.html, index.html, page.html, section.html"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n{% endblock content %}\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("templates/page.html:3:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn undefined_template_variable_is_reported_once_with_the_page() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}{{ page.titel }}{% endblock content %}\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("`titel` is not defined"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("templates/page.html:2:"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("is not defined").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(and 5 more pages)"), "{}", run.stderr);
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_run() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\nweight: x\n---\n",
+        );
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\ncolour: red\n---\n",
+        );
+        site.write(
+            "content/notes/delta.md",
+            "---\ntitle: Delta\ntemplate: nope.html\n---\n",
+        );
+    });
+    for file in ["beta.md:3", "gamma.md:3", "delta.md: template `nope.html`"] {
+        assert!(
+            run.stderr.contains(file),
+            "{file} missing from:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("Build failed with 3 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn two_files_with_one_url_are_refused() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/alpha/index.md",
+            "---\ntitle: Alpha again\n---\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("maps to URL `/notes/alpha/`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/notes/alpha.md"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_site_yaml_names_the_line() {
+    let run = break_and_rebuild(|site| {
+        site.write("site.yaml", "title: Fixture\nbase_url: https://example.org/\nnav:\n  - title: Notes\n    path: /notes/\n    colour: red\n")
+    });
+    assert!(
+        run.stderr.contains("site.yaml:6: unknown key `colour`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_base_url_is_refused() {
+    let run = break_and_rebuild(|site| {
+        site.write("site.yaml", "title: Fixture\nbase_url: example.org/sub\n")
+    });
+    assert!(
+        run.stderr
+            .contains("site.yaml:2: base_url `example.org/sub` must start with"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_folder_not_made_by_factsheet_is_not_replaced() {
+    let site = TestSite::fixture("basic");
+    site.write("public/keep-me.txt", "precious");
+    let run = site.build(&[]);
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stderr.contains("was not made by factsheet"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(site.read_output("keep-me.txt"), "precious");
+
+    site.build_ok(&["--force"]);
+    assert!(!site.public().join("keep-me.txt").exists());
+}
+
+#[test]
+fn output_over_the_site_or_its_sources_is_refused() {
+    let site = TestSite::fixture("basic");
+    for output in [".", "content", "templates/out", ".."] {
+        let before = snapshot(site.root());
+        let run = site.build(&["--output", output, "--force"]);
+        assert_eq!(run.code(), Some(1), "--output {output}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("help: choose"),
+            "{output}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            before,
+            snapshot(site.root()),
+            "--output {output} changed the site"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let site = TestSite::fixture("basic");
+    let run = site.build(&["--no-such-flag"]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+}
