@@ -136,3 +136,19 @@ fn crlf_and_byte_order_mark_build() {
         "{page}"
     );
 }
+
+#[test]
+fn help_and_version_are_available() {
+    let cwd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let version = common::run_factsheet(&["--version"], cwd);
+    assert!(version.success());
+    assert_eq!(
+        version.stdout.trim(),
+        format!("factsheet {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = common::run_factsheet(&["build", "--help"], cwd);
+    assert!(help.success());
+    for flag in ["--root", "--output", "--base-url", "--drafts"] {
+        assert!(help.stdout.contains(flag), "{flag} in:\n{}", help.stdout);
+    }
+}
