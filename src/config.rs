@@ -34,6 +34,18 @@ pub struct Config {
     pub extra: BTreeMap<String, yaml::Value>,
 }
 
+impl Config {
+    /// The path part of `base_url`: `/repo/` for `https://owner.github.io/repo/`, `/` at a
+    /// domain root.
+    pub fn base_path(&self) -> &str {
+        let url = &self.base_url;
+        match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]),
+            None => url,
+        }
+    }
+}
+
 /// One navigation link.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -195,6 +207,20 @@ mod tests {
         );
         assert_eq!(normalize_base_url("/").unwrap(), "/");
         assert_eq!(normalize_base_url("/repo").unwrap(), "/repo/");
+    }
+
+    #[test]
+    fn base_path_is_the_path_of_base_url() {
+        let mut config: super::Config = crate::yaml::from_str("title: t").unwrap();
+        for (url, path) in [
+            ("https://o.github.io/repo/", "/repo/"),
+            ("https://example.org/", "/"),
+            ("/", "/"),
+            ("/sub/", "/sub/"),
+        ] {
+            config.base_url = url.to_string();
+            assert_eq!(config.base_path(), path, "{url}");
+        }
     }
 
     #[test]

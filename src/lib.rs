@@ -7,9 +7,11 @@
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod facts;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod shortcodes;
 pub mod yaml;
 
 use std::path::PathBuf;
@@ -38,16 +40,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .ok();
     let (site, load_errors) = content::load_site(&options.root, options.drafts);
     errors.extend(load_errors);
+    if let Some(config) = &config {
+        match facts::load_source_texts(&options.root, config) {
+            Ok(texts) => {
+                for page in site.all_pages() {
+                    errors.extend(facts::check_page(page, config, &texts));
+                }
+            }
+            Err(source_errors) => errors.extend(source_errors),
+        }
+    }
     let tera = config.as_ref().and_then(|config| {
         render::load_templates(&options.root, config)
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    let (Some(target), Some(config), Some(tera)) = (target, config, tera) else {
+    let (Some(target), Some(config), Some(mut tera)) = (target, config, tera) else {
         return Err(errors.into());
     };
     // Render even when some files failed to load, to report template errors in the same run.
-    match render::render_site(&site, &config, &tera) {
+    match render::render_site(&site, &config, &mut tera) {
         Ok(files) if errors.is_empty() => {
             output::write_output(&options.root, &target, &files)?;
             Ok(BuildReport {

@@ -30,8 +30,12 @@ fn fixture_renders_markdown_inside_templates_at_pretty_urls() {
         "heading id: {alpha}"
     );
     assert!(
-        alpha.contains(r#"href="https://example.org/sub/css/style.css""#),
-        "url() under base_url"
+        alpha.contains(r#"href="/sub/css/style.css""#),
+        "url() under the base path: {alpha}"
+    );
+    assert!(
+        alpha.contains(r#"<link rel="canonical" href="https://example.org/sub/">"#),
+        "url(absolute=true) gives the full URL"
     );
 
     let home = site.read_output("index.html");

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, find_key_line};
+use crate::facts::{Figure, Quote};
 use crate::yaml;
 
 /// The keys a page or section may set between its `---` lines.
@@ -26,6 +27,12 @@ pub struct FrontMatter {
     pub draft: bool,
     /// A template other than the default (`page.html`, `section.html`, `index.html`).
     pub template: Option<String>,
+    /// Numbers with their speaker, source and quote, checked at build.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    /// Words with their speaker and source, checked at build.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,

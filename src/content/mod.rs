@@ -23,6 +23,10 @@ pub struct Page {
     pub file: PathBuf,
     /// Its front matter.
     pub front: FrontMatter,
+    /// The raw YAML of the front matter, to find the line of a value in errors.
+    pub front_matter: String,
+    /// Lines of the file before `front_matter` starts.
+    pub front_matter_offset: usize,
     /// The Markdown after the front matter.
     pub body: String,
     /// 1-based line of the file where `body` starts.
@@ -49,6 +53,13 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// All sections; index 0 is the home section (`content/_index.md`).
     pub sections: Vec<Section>,
+}
+
+impl Site {
+    /// Every page, sections' own pages first, in a stable order.
+    pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
+        self.sections.iter().map(|s| &s.page).chain(&self.pages)
+    }
 }
 
 /// Loads `<root>/content` into a [`Site`]. Every file is tried: the site holds the files that
@@ -150,6 +161,8 @@ fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
     let page = Page {
         file: file.to_path_buf(),
         front,
+        front_matter: split.front_matter.to_string(),
+        front_matter_offset: split.front_matter_offset,
         body: split.body.to_string(),
         body_line: split.body_line,
         path,
@@ -205,6 +218,8 @@ fn build_tree(pages: Vec<Page>, mut section_pages: BTreeMap<String, Page>) -> Si
         .or_insert_with(|| Page {
             file: PathBuf::from(CONTENT_DIR).join("_index.md"),
             front: FrontMatter::default(),
+            front_matter: String::new(),
+            front_matter_offset: 0,
             body: String::new(),
             body_line: 1,
             path: "/".to_string(),

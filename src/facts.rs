@@ -1,0 +1,422 @@
+//! The fact-sheet model: figures and quotes in front matter, checked against the sources that
+//! `site.yaml` lists and, when a source has a stored text, against that text word for word.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{CONFIG_FILE, Config, read_text};
+use crate::content::Page;
+use crate::error::Error;
+
+/// A number somebody said, with who said it, where it was published and their words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// A name to place the figure in prose: `{{ figure(id="coverage") }}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The number as shown, e.g. `99%` or `20 thousand km`.
+    pub value: String,
+    /// What the number measures.
+    pub label: String,
+    /// Who said it, with their role.
+    pub said_by: String,
+    /// The `id` of a source in `site.yaml`.
+    pub source: String,
+    /// The words of the source that state the number, copied exactly.
+    pub quote: String,
+}
+
+/// Words somebody said, copied exactly from a source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    /// The words, exactly as the source prints them.
+    pub text: String,
+    /// Who said them, with their role.
+    pub said_by: String,
+    /// The `id` of a source in `site.yaml`.
+    pub source: String,
+    /// Where or how they were said, e.g. `video message to the forum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+}
+
+/// The stored texts of the sources that have one, normalised for comparison.
+#[derive(Debug, Default)]
+pub struct SourceTexts {
+    texts: BTreeMap<String, (String, String)>,
+}
+
+/// Reads every source's `file:`; a file that is missing or outside the site root is an error.
+pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Vec<Error>> {
+    let mut texts = BTreeMap::new();
+    let mut errors = Vec::new();
+    for source in &config.sources {
+        let Some(file) = &source.file else { continue };
+        let line = site_yaml_line(root, file);
+        let relative = PathBuf::from(file);
+        let inside_root = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside_root {
+            errors.push(Error::InvalidValue {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                message: format!(
+                    "source `{}` has `file: {file}`, outside the site",
+                    source.id
+                ),
+                help: "keep stored source texts in the site, e.g. `file: sources/article.txt`"
+                    .into(),
+            });
+            continue;
+        }
+        match read_text(root, &relative) {
+            Ok(text) => {
+                texts.insert(source.id.clone(), (file.clone(), normalize(&text)));
+            }
+            Err(err) => errors.push(Error::InvalidValue {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                message: format!("source `{}`: {err}", source.id),
+                help: "store the source's text at that path, or remove the `file:` line".into(),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(SourceTexts { texts })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The line of `site.yaml` that names `file`, for errors about it.
+fn site_yaml_line(root: &Path, file: &str) -> usize {
+    read_text(root, Path::new(CONFIG_FILE))
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.contains(file)))
+        .map_or(1, |index| index + 1)
+}
+
+/// Checks every figure and quote of `page`; returns one error per problem, with its line.
+pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let line_of = |list: &str, index: usize, field: &str| {
+        item_field_line(&page.front_matter, list, index, field).unwrap_or(0)
+            + page.front_matter_offset
+    };
+    let check_source = |what: String, source: &str, line: usize, errors: &mut Vec<Error>| {
+        if config.sources.iter().all(|s| s.id != source) {
+            let known: Vec<&str> = config.sources.iter().map(|s| s.id.as_str()).collect();
+            errors.push(Error::InvalidValue {
+                path: page.file.clone(),
+                line,
+                message: format!("{what} cites source `{source}`, which site.yaml does not list"),
+                help: format!(
+                    "cite one of: {}; or add the source under `sources:` in site.yaml",
+                    if known.is_empty() {
+                        "(none yet)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            });
+        }
+    };
+    for (index, figure) in page.front.figures.iter().enumerate() {
+        let what = format!("figure \"{}\"", figure.value);
+        check_source(
+            what.clone(),
+            &figure.source,
+            line_of("figures", index, "source"),
+            &mut errors,
+        );
+        let line = line_of("figures", index, "quote");
+        let wanted = numbers_in(&figure.value);
+        if wanted.is_empty() {
+            errors.push(Error::InvalidValue {
+                path: page.file.clone(),
+                line: line_of("figures", index, "value"),
+                message: format!("{what} has no number in its value"),
+                help: "a figure's value is a number, e.g. `99%` or `20 thousand km`".into(),
+            });
+        } else {
+            let said = numbers_in(&figure.quote);
+            if let Some(missing) = wanted.iter().find(|n| !said.iter().any(|s| same(**n, *s))) {
+                errors.push(Error::InvalidValue {
+                    path: page.file.clone(),
+                    line,
+                    message: format!(
+                        "{what}: its quote does not state the number {}",
+                        display_number(*missing)
+                    ),
+                    help: "quote the source's words that give this number, or correct the value"
+                        .into(),
+                });
+            }
+        }
+        errors.extend(check_verbatim(
+            page,
+            &what,
+            &figure.quote,
+            &figure.source,
+            line,
+            texts,
+        ));
+    }
+    for (index, quote) in page.front.quotes.iter().enumerate() {
+        let what = format!("quote of {}", quote.said_by);
+        check_source(
+            what.clone(),
+            &quote.source,
+            line_of("quotes", index, "source"),
+            &mut errors,
+        );
+        let line = line_of("quotes", index, "text");
+        errors.extend(check_verbatim(
+            page,
+            &what,
+            &quote.text,
+            &quote.source,
+            line,
+            texts,
+        ));
+    }
+    errors
+}
+
+/// An error when the source has a stored text and `words` are not in it.
+fn check_verbatim(
+    page: &Page,
+    what: &str,
+    words: &str,
+    source: &str,
+    line: usize,
+    texts: &SourceTexts,
+) -> Option<Error> {
+    let (file, text) = texts.texts.get(source)?;
+    let wanted = normalize(words);
+    if text.contains(&wanted) {
+        return None;
+    }
+    let matched = longest_matching_prefix(text, &wanted);
+    let help = if matched.is_empty() {
+        format!("copy the words exactly from {file}; not even the first word matches")
+    } else {
+        format!(
+            "copy the words exactly from {file}; the text matches up to \"{matched}\" and differs after it"
+        )
+    };
+    Some(Error::InvalidValue {
+        path: page.file.clone(),
+        line,
+        message: format!("{what} is not found word for word in source `{source}`"),
+        help,
+    })
+}
+
+/// The longest run of leading words of `quote` that `text` contains.
+fn longest_matching_prefix<'a>(text: &str, quote: &'a str) -> &'a str {
+    let mut best = "";
+    for (at, _) in quote.match_indices(' ').chain([(quote.len(), "")]) {
+        let prefix = &quote[..at];
+        if text.contains(prefix) {
+            best = prefix;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+/// Collapses whitespace and turns typographic quotes into plain ones, so a quote copied with
+/// other quote marks or line breaks still matches.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.push(match c {
+                '«' | '»' | '“' | '”' | '„' | '‟' | '″' => '"',
+                '‘' | '’' | '‚' | '‛' | '′' => '\'',
+                other => other,
+            });
+        }
+    }
+    out
+}
+
+/// The numbers a text states, scaled by the words after them: `20 thousand` is 20000, `$3.9trl`
+/// 3.9e12, `a thousand` 1000, `1,000` 1000.
+pub fn numbers_in(text: &str) -> Vec<f64> {
+    let lower = text.to_lowercase();
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut start = None;
+    let mut kind_digit = false;
+    for (at, c) in lower.char_indices() {
+        let is_digit =
+            c.is_ascii_digit() || (start.is_some() && kind_digit && (c == '.' || c == ','));
+        let is_letter = c.is_alphabetic();
+        let same_kind = start.is_some() && ((kind_digit && is_digit) || (!kind_digit && is_letter));
+        if same_kind {
+            continue;
+        }
+        if let Some(s) = start.take() {
+            tokens.push(&lower[s..at]);
+        }
+        if is_digit || is_letter {
+            start = Some(at);
+            kind_digit = is_digit;
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(&lower[s..]);
+    }
+    let mut numbers = Vec::new();
+    let mut index = 0;
+    while index < tokens.len() {
+        let token = tokens[index].trim_end_matches(['.', ',']);
+        let base = if token.starts_with(|c: char| c.is_ascii_digit()) {
+            token.replace(',', "").parse::<f64>().ok()
+        } else if matches!(token, "a" | "one")
+            && tokens.get(index + 1).and_then(|t| scale(t)).is_some()
+        {
+            Some(1.0)
+        } else {
+            None
+        };
+        if let Some(base) = base {
+            match tokens.get(index + 1).and_then(|t| scale(t)) {
+                Some(factor) => {
+                    numbers.push(base * factor);
+                    index += 1;
+                }
+                None => numbers.push(base),
+            }
+        }
+        index += 1;
+    }
+    numbers
+}
+
+fn scale(word: &str) -> Option<f64> {
+    match word {
+        "thousand" | "thousands" => Some(1e3),
+        "million" | "millions" | "mln" => Some(1e6),
+        "billion" | "billions" | "bln" | "bn" => Some(1e9),
+        "trillion" | "trillions" | "trl" | "tn" => Some(1e12),
+        _ => None,
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= a.abs().max(b.abs()) * 1e-9
+}
+
+fn display_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// 1-based line, inside the YAML `yaml`, of `field` in item `index` of the top-level list
+/// `list`; `None` when it cannot be found (the caller then points at the front matter).
+pub fn item_field_line(yaml: &str, list: &str, index: usize, field: &str) -> Option<usize> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let list_line = lines.iter().position(|line| {
+        line.strip_prefix(list)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })?;
+    let mut dash_indent = None;
+    let mut item = None;
+    for (number, line) in lines.iter().enumerate().skip(list_line + 1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if indent == 0 && !trimmed.starts_with('-') {
+            break;
+        }
+        let is_dash = trimmed == "-" || trimmed.starts_with("- ");
+        if is_dash && dash_indent.is_none_or(|d| d == indent) {
+            dash_indent = Some(indent);
+            item = Some(item.map_or(0, |i| i + 1));
+        }
+        if item == Some(index) {
+            let key_part = if is_dash && dash_indent == Some(indent) {
+                trimmed.trim_start_matches('-').trim_start()
+            } else {
+                trimmed
+            };
+            if key_part
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                return Some(number + 1);
+            }
+        } else if item.is_some_and(|i| i > index) {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_with_their_scale() {
+        let cases: &[(&str, &[f64])] = &[
+            ("99%", &[99.0]),
+            ("The Internet coverage in the country now is 99%,", &[99.0]),
+            ("over 15 million", &[15e6]),
+            ("20 thousand km", &[20e3]),
+            ("construction of 20 thousand kilometers", &[20e3]),
+            ("$3.9 trillion", &[3.9e12]),
+            ("expenses in 2020 at $3.9trl", &[2020.0, 3.9e12]),
+            ("1,000+", &[1000.0]),
+            ("Over a thousand base stations", &[1000.0]),
+            ("no number here", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(numbers_in(text), expected.to_vec(), "{text}");
+        }
+    }
+
+    #[test]
+    fn normalizes_quotes_and_whitespace() {
+        assert_eq!(
+            normalize("«It is\n  a “very”  area,»"),
+            "\"It is a \"very\" area,\""
+        );
+    }
+
+    #[test]
+    fn finds_field_lines_in_list_items() {
+        let yaml = "title: T\nfigures:\n  - value: \"99%\"\n    source: a\n    quote: q\n  - value: x\n\n    source: b\nquotes:\n- text: t\n  source: c\n";
+        assert_eq!(item_field_line(yaml, "figures", 0, "value"), Some(3));
+        assert_eq!(item_field_line(yaml, "figures", 0, "source"), Some(4));
+        assert_eq!(item_field_line(yaml, "figures", 1, "source"), Some(8));
+        assert_eq!(item_field_line(yaml, "figures", 2, "source"), None);
+        assert_eq!(item_field_line(yaml, "quotes", 0, "source"), Some(11));
+        assert_eq!(item_field_line(yaml, "quotes", 0, "text"), Some(10));
+    }
+
+    #[test]
+    fn reports_how_far_a_misquote_matches() {
+        let text = normalize("The Internet coverage in the country now is 99%");
+        assert_eq!(
+            longest_matching_prefix(&text, "The Internet coverage in Kazakhstan is 99%"),
+            "The Internet coverage in"
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! The data templates see: `site`, `page`, `section`, and the figures and quotes with their
+//! sources resolved. Field names are a contract (DESIGN.md); keep them stable.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Config, Source};
+use crate::content::{Page, Site, listing_order};
+use crate::facts::{Figure, Quote};
+use crate::markdown::{Rendered, TocEntry};
+use crate::render::join_url;
+use crate::yaml;
+
+/// Words read per minute, for `page.reading_time`.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// `site`: the config plus what the whole site holds.
+#[derive(Debug, Serialize)]
+pub struct SiteContext<'a> {
+    #[serde(flatten)]
+    pub config: &'a Config,
+    /// The path part of `base_url` (`/repo/`).
+    pub base_path: &'a str,
+    /// Every figure of every page, pages in listing order.
+    pub figures: Vec<FigureContext<'a>>,
+    /// Every quote of every page, pages in listing order.
+    pub quotes: Vec<QuoteContext<'a>>,
+}
+
+/// A figure, its source resolved, and the page that states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureContext<'a> {
+    #[serde(flatten)]
+    pub figure: &'a Figure,
+    /// The source `figure.source` names (publisher, title, date, url).
+    pub cite: Option<&'a Source>,
+    /// The site path of the page that holds the figure.
+    pub page_path: &'a str,
+    /// That page's title.
+    pub page_title: &'a str,
+}
+
+/// A quote, its source resolved, and the page that holds it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteContext<'a> {
+    #[serde(flatten)]
+    pub quote: &'a Quote,
+    /// The source `quote.source` names.
+    pub cite: Option<&'a Source>,
+    /// The site path of the page that holds the quote.
+    pub page_path: &'a str,
+    /// That page's title.
+    pub page_title: &'a str,
+}
+
+/// `page` (and the header fields of `section`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageContext<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub date: Option<&'a str>,
+    pub weight: Option<i64>,
+    pub content: &'a str,
+    pub summary: Option<&'a str>,
+    pub toc: &'a [TocEntry],
+    pub path: &'a str,
+    pub permalink: String,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub figures: Vec<FigureContext<'a>>,
+    pub quotes: Vec<QuoteContext<'a>>,
+    pub extra: &'a BTreeMap<String, yaml::Value>,
+}
+
+/// `section`: its own page fields plus its listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionContext<'a> {
+    #[serde(flatten)]
+    pub header: PageContext<'a>,
+    pub pages: Vec<PageContext<'a>>,
+    pub subsections: Vec<PageContext<'a>>,
+}
+
+fn page_title<'a>(page: &'a Page, config: &'a Config) -> &'a str {
+    page.front.title.as_deref().unwrap_or(&config.title)
+}
+
+fn cite<'a>(config: &'a Config, id: &str) -> Option<&'a Source> {
+    config.sources.iter().find(|s| s.id == id)
+}
+
+/// The figures of one page with their sources.
+pub fn figures_of<'a>(page: &'a Page, config: &'a Config) -> Vec<FigureContext<'a>> {
+    page.front
+        .figures
+        .iter()
+        .map(|figure| FigureContext {
+            figure,
+            cite: cite(config, &figure.source),
+            page_path: &page.path,
+            page_title: page_title(page, config),
+        })
+        .collect()
+}
+
+/// The quotes of one page with their sources.
+pub fn quotes_of<'a>(page: &'a Page, config: &'a Config) -> Vec<QuoteContext<'a>> {
+    page.front
+        .quotes
+        .iter()
+        .map(|quote| QuoteContext {
+            quote,
+            cite: cite(config, &quote.source),
+            page_path: &page.path,
+            page_title: page_title(page, config),
+        })
+        .collect()
+}
+
+/// `site`, with every figure and quote of the site gathered in listing order.
+pub fn site_context<'a>(site: &'a Site, config: &'a Config) -> SiteContext<'a> {
+    let mut pages: Vec<&Page> = site.all_pages().collect();
+    pages.sort_by(|a, b| listing_order(a, b));
+    SiteContext {
+        config,
+        base_path: config.base_path(),
+        figures: pages.iter().flat_map(|p| figures_of(p, config)).collect(),
+        quotes: pages.iter().flat_map(|p| quotes_of(p, config)).collect(),
+    }
+}
+
+/// `page` for one page whose Markdown is rendered as `md`.
+pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) -> PageContext<'a> {
+    let front = &page.front;
+    PageContext {
+        title: page_title(page, config),
+        description: front.description.as_deref().unwrap_or(&config.description),
+        date: front.date.as_deref(),
+        weight: front.weight,
+        content: &md.html,
+        summary: md.summary.as_deref(),
+        toc: &md.toc,
+        path: &page.path,
+        permalink: join_url(&config.base_url, &page.path),
+        word_count: md.word_count,
+        reading_time: md.word_count.div_ceil(WORDS_PER_MINUTE),
+        figures: figures_of(page, config),
+        quotes: quotes_of(page, config),
+        extra: &front.extra,
+    }
+}

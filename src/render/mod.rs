@@ -1,0 +1,186 @@
+//! Stage 5, render: Tera renders every page and section with the context of DESIGN.md
+//! (`site`, `page`, `section`); shortcodes in the Markdown are expanded first.
+
+mod context;
+mod templates;
+
+use std::collections::BTreeMap;
+
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::Config;
+use crate::content::{Page, Site};
+use crate::error::{Error, tera_report};
+use crate::markdown::{Rendered, render_markdown};
+use crate::shortcodes;
+use context::{PageContext, SectionContext, page_context, site_context};
+pub use templates::load_templates;
+
+/// The folder, inside the site root, that holds the Tera templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// One rendered HTML document and the site path it is served at.
+#[derive(Debug, Clone)]
+pub struct RenderedFile {
+    /// Path inside the output folder, with `/` separators (`speakers/mamin/index.html`).
+    pub output_path: String,
+    /// The document.
+    pub html: String,
+}
+
+/// `base` + `path`, unless `path` is already a full URL or a fragment.
+pub fn join_url(base: &str, path: &str) -> String {
+    if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
+        return path.to_string();
+    }
+    format!("{base}{}", path.trim_start_matches('/'))
+}
+
+/// Puts the site-wide data into `tera`: the `site` variable and `get_figure(id=...)`, which
+/// returns the figure with that `id` from any page (for templates and shortcodes).
+fn add_site_data(tera: &mut Tera, site: &Site, config: &Config) {
+    let site_data = site_context(site, config);
+    let by_id: BTreeMap<String, tera::Value> = site_data
+        .figures
+        .iter()
+        .filter_map(|f| Some((f.figure.id.clone()?, tera::Value::from_serializable(f))))
+        .collect();
+    tera.global_context().insert("site", &site_data);
+    tera.register_function("get_figure", move |kwargs: Kwargs, _: &State| {
+        let id: String = kwargs.must_get("id")?;
+        by_id.get(&id).cloned().ok_or_else(|| {
+            let known: Vec<&str> = by_id.keys().map(String::as_str).collect();
+            tera::Error::message(format!(
+                "no figure has `id: {id}`; figures with an id: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    });
+}
+
+/// Expands shortcodes, then renders the Markdown of `page`.
+fn render_body(page: &Page, tera: &Tera) -> Result<Rendered, Error> {
+    let expanded = shortcodes::expand(&page.body, tera).map_err(|err| Error::InvalidValue {
+        path: page.file.clone(),
+        line: page.body_line + err.line - 1,
+        message: err.message,
+        help: err.help,
+    })?;
+    Ok(render_markdown(&expanded))
+}
+
+/// Renders every page and section of `site`. Markdown is rendered once per page; all template
+/// failures are returned together.
+pub fn render_site(
+    site: &Site,
+    config: &Config,
+    tera: &mut Tera,
+) -> Result<Vec<RenderedFile>, Vec<Error>> {
+    add_site_data(tera, site, config);
+    let tera = &*tera;
+    let mut errors = Vec::new();
+    let mut markdown = |page: &Page| {
+        render_body(page, tera).unwrap_or_else(|err| {
+            errors.push(err);
+            Rendered::default()
+        })
+    };
+    let page_markdown: Vec<Rendered> = site.pages.iter().map(&mut markdown).collect();
+    let section_markdown: Vec<Rendered> = site.sections.iter().map(|s| markdown(&s.page)).collect();
+    let page_contexts: Vec<PageContext<'_>> = site
+        .pages
+        .iter()
+        .zip(&page_markdown)
+        .map(|(page, md)| page_context(page, md, config))
+        .collect();
+    let section_headers: Vec<PageContext<'_>> = site
+        .sections
+        .iter()
+        .zip(&section_markdown)
+        .map(|(section, md)| page_context(&section.page, md, config))
+        .collect();
+
+    let mut available: Vec<String> = tera
+        .get_template_names()
+        .filter(|name| !name.starts_with("partials/"))
+        .map(str::to_string)
+        .collect();
+    available.sort();
+    let mut files = Vec::new();
+    let mut render = |page: &Page, default_template: &str, context: Context| {
+        let template = page.front.template.as_deref().unwrap_or(default_template);
+        if !tera.contains_template(template) {
+            errors.push(Error::TemplateMissing {
+                path: page.file.clone(),
+                template: template.to_string(),
+                available: available.clone(),
+            });
+            return;
+        }
+        match tera.render(template, &context) {
+            Ok(html) => files.push(RenderedFile {
+                output_path: format!("{}index.html", page.path.trim_start_matches('/')),
+                html,
+            }),
+            Err(err) => {
+                let message = tera_report(&err);
+                // A template bug fails every page that uses it: report it once.
+                let earlier = errors.iter_mut().find_map(|e| match e {
+                    Error::TemplateRender {
+                        message: m,
+                        same_error_in,
+                        ..
+                    } if *m == message => Some(same_error_in),
+                    _ => None,
+                });
+                match earlier {
+                    Some(count) => *count += 1,
+                    None => errors.push(Error::TemplateRender {
+                        path: page.file.clone(),
+                        same_error_in: 0,
+                        template: template.to_string(),
+                        message,
+                    }),
+                }
+            }
+        }
+    };
+    for (index, section) in site.sections.iter().enumerate() {
+        let context = SectionContext {
+            header: section_headers[index].clone(),
+            pages: section
+                .pages
+                .iter()
+                .map(|&i| page_contexts[i].clone())
+                .collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&i| section_headers[i].clone())
+                .collect(),
+        };
+        let default_template = if index == 0 {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let mut tera_context = Context::new();
+        tera_context.insert("section", &context);
+        render(&section.page, default_template, tera_context);
+    }
+    for (page, context) in site.pages.iter().zip(&page_contexts) {
+        let mut tera_context = Context::new();
+        tera_context.insert("page", context);
+        render(page, "page.html", tera_context);
+    }
+    if errors.is_empty() {
+        files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
