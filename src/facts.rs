@@ -188,6 +188,29 @@ pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Erro
     errors
 }
 
+/// Figure ids must be unique across the site, so that `get_figure(id=...)` is unambiguous.
+pub fn check_unique_ids<'a>(pages: impl Iterator<Item = &'a Page>) -> Vec<Error> {
+    let mut first_use: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for page in pages {
+        for (index, figure) in page.front.figures.iter().enumerate() {
+            let Some(id) = figure.id.as_deref() else {
+                continue;
+            };
+            if let Some(first) = first_use.insert(id, &page.file) {
+                errors.push(Error::InvalidValue {
+                    path: page.file.clone(),
+                    line: item_field_line(&page.front_matter, "figures", index, "id").unwrap_or(0)
+                        + page.front_matter_offset,
+                    message: format!("figure id `{id}` is already used in {}", first.display()),
+                    help: "give each figure its own id".into(),
+                });
+            }
+        }
+    }
+    errors
+}
+
 /// An error when the source has a stored text and `words` are not in it.
 fn check_verbatim(
     page: &Page,

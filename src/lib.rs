@@ -46,6 +46,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 for page in site.all_pages() {
                     errors.extend(facts::check_page(page, config, &texts));
                 }
+                errors.extend(facts::check_unique_ids(site.all_pages()));
             }
             Err(source_errors) => errors.extend(source_errors),
         }
@@ -55,11 +56,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    let (Some(target), Some(config), Some(mut tera)) = (target, config, tera) else {
+    let (Some(target), Some(config), Some(mut templates)) = (target, config, tera) else {
         return Err(errors.into());
     };
     // Render even when some files failed to load, to report template errors in the same run.
-    match render::render_site(&site, &config, &mut tera) {
+    match render::render_site(&site, &config, &mut templates) {
         Ok(files) if errors.is_empty() => {
             output::write_output(&options.root, &target, &files)?;
             Ok(BuildReport {

@@ -6,7 +6,7 @@ mod templates;
 
 use std::collections::BTreeMap;
 
-use tera::{Context, Kwargs, State, Tera};
+use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::content::{Page, Site};
@@ -14,7 +14,7 @@ use crate::error::{Error, tera_report};
 use crate::markdown::{Rendered, render_markdown};
 use crate::shortcodes;
 use context::{PageContext, SectionContext, page_context, site_context};
-pub use templates::load_templates;
+pub use templates::{Templates, load_templates};
 
 /// The folder, inside the site root, that holds the Tera templates.
 pub const TEMPLATES_DIR: &str = "templates";
@@ -36,30 +36,20 @@ pub fn join_url(base: &str, path: &str) -> String {
     format!("{base}{}", path.trim_start_matches('/'))
 }
 
-/// Puts the site-wide data into `tera`: the `site` variable and `get_figure(id=...)`, which
-/// returns the figure with that `id` from any page (for templates and shortcodes).
-fn add_site_data(tera: &mut Tera, site: &Site, config: &Config) {
+/// Puts the site-wide data into the templates: the `site` variable and the figures that
+/// `get_figure(id=...)` returns.
+fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     let site_data = site_context(site, config);
     let by_id: BTreeMap<String, tera::Value> = site_data
         .figures
         .iter()
         .filter_map(|f| Some((f.figure.id.clone()?, tera::Value::from_serializable(f))))
         .collect();
-    tera.global_context().insert("site", &site_data);
-    tera.register_function("get_figure", move |kwargs: Kwargs, _: &State| {
-        let id: String = kwargs.must_get("id")?;
-        by_id.get(&id).cloned().ok_or_else(|| {
-            let known: Vec<&str> = by_id.keys().map(String::as_str).collect();
-            tera::Error::message(format!(
-                "no figure has `id: {id}`; figures with an id: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ))
-        })
-    });
+    *templates
+        .figures_by_id
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = by_id;
+    templates.tera.global_context().insert("site", &site_data);
 }
 
 /// Expands shortcodes, then renders the Markdown of `page`.
@@ -78,10 +68,10 @@ fn render_body(page: &Page, tera: &Tera) -> Result<Rendered, Error> {
 pub fn render_site(
     site: &Site,
     config: &Config,
-    tera: &mut Tera,
+    templates: &mut Templates,
 ) -> Result<Vec<RenderedFile>, Vec<Error>> {
-    add_site_data(tera, site, config);
-    let tera = &*tera;
+    add_site_data(templates, site, config);
+    let tera = &templates.tera;
     let mut errors = Vec::new();
     let mut markdown = |page: &Page| {
         render_body(page, tera).unwrap_or_else(|err| {

@@ -1,6 +1,8 @@
 //! Loading `templates/` into one Tera instance, with factsheet's template functions.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
@@ -10,9 +12,17 @@ use crate::config::{Config, read_text};
 use crate::error::{Error, tera_report};
 use crate::render::join_url;
 
+/// The loaded templates, and the site data their functions read.
+pub struct Templates {
+    /// One Tera instance for the whole site.
+    pub tera: Tera,
+    /// Figures by `id`, filled in once the site is loaded; read by `get_figure`.
+    pub(super) figures_by_id: Arc<RwLock<BTreeMap<String, tera::Value>>>,
+}
+
 /// Loads every file under `<root>/templates` into one Tera instance, named by its path there
 /// (`page.html`, `partials/nav.html`), with factsheet's functions registered.
-pub fn load_templates(root: &Path, config: &Config) -> Result<Tera, Vec<Error>> {
+pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Error>> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     let dir = root.join(TEMPLATES_DIR);
@@ -34,14 +44,18 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Tera, Vec<Error>> 
         }
     }
     let mut tera = Tera::new();
-    register_functions(&mut tera, config);
+    let figures_by_id = Arc::default();
+    register_functions(&mut tera, config, &figures_by_id);
     if let Err(err) = tera.add_raw_templates(sources) {
         errors.push(Error::TemplateLoad {
             message: tera_report(&err),
         });
     }
     if errors.is_empty() {
-        Ok(tera)
+        Ok(Templates {
+            tera,
+            figures_by_id,
+        })
     } else {
         Err(errors)
     }
@@ -59,7 +73,13 @@ fn template_name(path: &Path) -> String {
 /// works on GitHub Pages, on a custom domain and in a local preview alike.
 /// `url(path=..., absolute=true)` → `https://owner.github.io/repo/speakers/`, for canonical
 /// links, feeds and social cards.
-fn register_functions(tera: &mut Tera, config: &Config) {
+/// `get_figure(id="coverage")` → the figure with that `id`, from any page, with its source.
+/// Tera checks functions when templates load, so both exist before the site is known.
+fn register_functions(
+    tera: &mut Tera,
+    config: &Config,
+    figures_by_id: &Arc<RwLock<BTreeMap<String, tera::Value>>>,
+) {
     let base_url = config.base_url.clone();
     let base_path = config.base_path().to_string();
     tera.register_function("url", move |kwargs: Kwargs, _: &State| {
@@ -67,5 +87,23 @@ fn register_functions(tera: &mut Tera, config: &Config) {
         let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
         let base = if absolute { &base_url } else { &base_path };
         Ok::<_, tera::Error>(join_url(base, &path))
+    });
+    let figures = Arc::clone(figures_by_id);
+    tera.register_function("get_figure", move |kwargs: Kwargs, _: &State| {
+        let id: String = kwargs.must_get("id")?;
+        let figures = figures
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        figures.get(&id).cloned().ok_or_else(|| {
+            let known: Vec<&str> = figures.keys().map(String::as_str).collect();
+            tera::Error::message(format!(
+                "no figure has `id: {id}`; figures with an id: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
     });
 }
