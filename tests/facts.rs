@@ -149,7 +149,7 @@ fn unknown_figure_id_in_a_shortcode_names_the_known_ones() {
     );
     assert!(
         run.stderr
-            .contains("no figure has `id: coverag`; figures with an id: coverage"),
+            .contains("no figure has `id: coverag`; known: coverage"),
         "{}",
         run.stderr
     );

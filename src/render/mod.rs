@@ -4,8 +4,6 @@
 mod context;
 mod templates;
 
-use std::collections::BTreeMap;
-
 use tera::{Context, Tera};
 
 use crate::config::Config;
@@ -14,6 +12,7 @@ use crate::error::{Error, tera_report};
 use crate::markdown::{Rendered, render_markdown};
 use crate::shortcodes;
 use context::{PageContext, SectionContext, page_context, site_context};
+use templates::SiteIndex;
 pub use templates::{Templates, load_templates};
 
 /// The folder, inside the site root, that holds the Tera templates.
@@ -37,19 +36,51 @@ pub fn join_url(base: &str, path: &str) -> String {
 }
 
 /// Puts the site-wide data into the templates: the `site` variable and the figures that
-/// `get_figure(id=...)` returns.
+/// `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
 fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     let site_data = site_context(site, config);
-    let by_id: BTreeMap<String, tera::Value> = site_data
+    let figures = site_data
         .figures
         .iter()
         .filter_map(|f| Some((f.figure.id.clone()?, tera::Value::from_serializable(f))))
         .collect();
-    *templates
-        .figures_by_id
-        .write()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = by_id;
+    write_index(templates).figures = figures;
     templates.tera.global_context().insert("site", &site_data);
+}
+
+/// Fills the tables `get_page` and `get_section` read (without rendered content, to keep
+/// them small).
+fn add_listings<'a>(templates: &Templates, sections: &[SectionContext<'a>]) {
+    fn without_content<'a>(page: &PageContext<'a>) -> PageContext<'a> {
+        PageContext {
+            content: "",
+            ..page.clone()
+        }
+    }
+    let mut index = write_index(templates);
+    for section in sections {
+        let listing = SectionContext {
+            header: without_content(&section.header),
+            pages: section.pages.iter().map(without_content).collect(),
+            subsections: section.subsections.iter().map(without_content).collect(),
+        };
+        for page in &listing.pages {
+            index
+                .pages
+                .insert(page.path.to_string(), tera::Value::from_serializable(page));
+        }
+        index.sections.insert(
+            section.header.path.to_string(),
+            tera::Value::from_serializable(&listing),
+        );
+    }
+}
+
+fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteIndex> {
+    templates
+        .index
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Expands shortcodes, then renders the Markdown of `page`.
@@ -71,6 +102,7 @@ pub fn render_site(
     templates: &mut Templates,
 ) -> Result<Vec<RenderedFile>, Vec<Error>> {
     add_site_data(templates, site, config);
+    let templates = &*templates;
     let tera = &templates.tera;
     let mut errors = Vec::new();
     let mut markdown = |page: &Page| {
@@ -93,6 +125,25 @@ pub fn render_site(
         .zip(&section_markdown)
         .map(|(section, md)| page_context(&section.page, md, config))
         .collect();
+    let section_contexts: Vec<SectionContext<'_>> = site
+        .sections
+        .iter()
+        .zip(&section_headers)
+        .map(|(section, header)| SectionContext {
+            header: header.clone(),
+            pages: section
+                .pages
+                .iter()
+                .map(|&i| page_contexts[i].clone())
+                .collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&i| section_headers[i].clone())
+                .collect(),
+        })
+        .collect();
+    add_listings(templates, &section_contexts);
 
     let mut available: Vec<String> = tera
         .get_template_names()
@@ -139,27 +190,14 @@ pub fn render_site(
             }
         }
     };
-    for (index, section) in site.sections.iter().enumerate() {
-        let context = SectionContext {
-            header: section_headers[index].clone(),
-            pages: section
-                .pages
-                .iter()
-                .map(|&i| page_contexts[i].clone())
-                .collect(),
-            subsections: section
-                .subsections
-                .iter()
-                .map(|&i| section_headers[i].clone())
-                .collect(),
-        };
+    for (index, (section, context)) in site.sections.iter().zip(&section_contexts).enumerate() {
         let default_template = if index == 0 {
             "index.html"
         } else {
             "section.html"
         };
         let mut tera_context = Context::new();
-        tera_context.insert("section", &context);
+        tera_context.insert("section", context);
         render(&section.page, default_template, tera_context);
     }
     for (page, context) in site.pages.iter().zip(&page_contexts) {

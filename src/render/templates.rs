@@ -16,8 +16,19 @@ use crate::render::join_url;
 pub struct Templates {
     /// One Tera instance for the whole site.
     pub tera: Tera,
-    /// Figures by `id`, filled in once the site is loaded; read by `get_figure`.
-    pub(super) figures_by_id: Arc<RwLock<BTreeMap<String, tera::Value>>>,
+    /// Filled in once the site is loaded; read by `get_figure`, `get_page`, `get_section`.
+    pub(super) index: Arc<RwLock<SiteIndex>>,
+}
+
+/// What the lookup functions can find, as template values.
+#[derive(Default)]
+pub(super) struct SiteIndex {
+    /// Figures by their `id`.
+    pub figures: BTreeMap<String, tera::Value>,
+    /// Pages by site path (`/speakers/mamin/`), without their rendered content.
+    pub pages: BTreeMap<String, tera::Value>,
+    /// Sections by site path, with their page listings.
+    pub sections: BTreeMap<String, tera::Value>,
 }
 
 /// Loads every file under `<root>/templates` into one Tera instance, named by its path there
@@ -44,18 +55,15 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
         }
     }
     let mut tera = Tera::new();
-    let figures_by_id = Arc::default();
-    register_functions(&mut tera, config, &figures_by_id);
+    let index = Arc::default();
+    register_functions(&mut tera, config, &index);
     if let Err(err) = tera.add_raw_templates(sources) {
         errors.push(Error::TemplateLoad {
             message: tera_report(&err),
         });
     }
     if errors.is_empty() {
-        Ok(Templates {
-            tera,
-            figures_by_id,
-        })
+        Ok(Templates { tera, index })
     } else {
         Err(errors)
     }
@@ -73,13 +81,10 @@ fn template_name(path: &Path) -> String {
 /// works on GitHub Pages, on a custom domain and in a local preview alike.
 /// `url(path=..., absolute=true)` → `https://owner.github.io/repo/speakers/`, for canonical
 /// links, feeds and social cards.
-/// `get_figure(id="coverage")` → the figure with that `id`, from any page, with its source.
-/// Tera checks functions when templates load, so both exist before the site is known.
-fn register_functions(
-    tera: &mut Tera,
-    config: &Config,
-    figures_by_id: &Arc<RwLock<BTreeMap<String, tera::Value>>>,
-) {
+/// `get_figure(id="coverage")`, `get_page(path="/about/")`, `get_section(path="/speakers/")`
+/// look things up in the loaded site. Tera checks functions when templates load, so they exist
+/// before the site is known and read it from `index`.
+fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteIndex>>) {
     let base_url = config.base_url.clone();
     let base_path = config.base_path().to_string();
     tera.register_function("url", move |kwargs: Kwargs, _: &State| {
@@ -88,16 +93,34 @@ fn register_functions(
         let base = if absolute { &base_url } else { &base_path };
         Ok::<_, tera::Error>(join_url(base, &path))
     });
-    let figures = Arc::clone(figures_by_id);
-    tera.register_function("get_figure", move |kwargs: Kwargs, _: &State| {
-        let id: String = kwargs.must_get("id")?;
-        let figures = figures
+    register_lookup(tera, index, "get_figure", "id", "figure", |i| &i.figures);
+    register_lookup(tera, index, "get_page", "path", "page", |i| &i.pages);
+    register_lookup(tera, index, "get_section", "path", "section", |i| {
+        &i.sections
+    });
+    tera.register_filter("date", format_date);
+}
+
+/// Registers `name(key=...)`, which returns the entry of the table `pick` chooses.
+fn register_lookup(
+    tera: &mut Tera,
+    index: &Arc<RwLock<SiteIndex>>,
+    name: &'static str,
+    key: &'static str,
+    what: &'static str,
+    pick: fn(&SiteIndex) -> &BTreeMap<String, tera::Value>,
+) {
+    let index = Arc::clone(index);
+    tera.register_function(name, move |kwargs: Kwargs, _: &State| {
+        let wanted: String = kwargs.must_get(key)?;
+        let index = index
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        figures.get(&id).cloned().ok_or_else(|| {
-            let known: Vec<&str> = figures.keys().map(String::as_str).collect();
+        let table = pick(&index);
+        table.get(&wanted).cloned().ok_or_else(|| {
+            let known: Vec<&str> = table.keys().map(String::as_str).collect();
             tera::Error::message(format!(
-                "no figure has `id: {id}`; figures with an id: {}",
+                "no {what} has `{key}: {wanted}`; known: {}",
                 if known.is_empty() {
                     "none".to_string()
                 } else {
@@ -106,4 +129,69 @@ fn register_functions(
             ))
         })
     });
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `"2021-02-05" | date(format="%-d %B %Y")` → `5 February 2021`. Understands `%Y`, `%m`, `%d`,
+/// `%-d`, `%B` and `%b`; the default format is `%-d %B %Y`.
+fn format_date(value: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
+    let format: String = kwargs
+        .get("format")?
+        .unwrap_or_else(|| "%-d %B %Y".to_string());
+    let part =
+        |range: std::ops::Range<usize>| value.get(range).and_then(|p| p.parse::<usize>().ok());
+    let (Some(year), Some(month @ 1..=12), Some(day)) = (part(0..4), part(5..7), part(8..10))
+    else {
+        return Err(tera::Error::message(format!(
+            "`date` filter: `{value}` is not a YYYY-MM-DD date"
+        )));
+    };
+    let month_name = MONTHS[month - 1];
+    Ok(format
+        .replace("%Y", &format!("{year:04}"))
+        .replace("%m", &format!("{month:02}"))
+        .replace("%-d", &day.to_string())
+        .replace("%d", &format!("{day:02}"))
+        .replace("%B", month_name)
+        .replace("%b", &month_name[..3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str) -> tera::TeraResult<String> {
+        let mut tera = Tera::new();
+        tera.register_filter("date", format_date);
+        tera.add_raw_template("t", template)?;
+        tera.render("t", &tera::Context::new())
+    }
+
+    #[test]
+    fn date_filter_formats_iso_dates() {
+        assert_eq!(
+            render(r#"{{ "2021-02-05" | date }}"#).unwrap(),
+            "5 February 2021"
+        );
+        assert_eq!(
+            render(r#"{{ "2021-02-05" | date(format="%d %b %Y, %m") }}"#).unwrap(),
+            "05 Feb 2021, 02"
+        );
+        let err = render(r#"{{ "5 Feb" | date }}"#).unwrap_err();
+        assert!(err.to_string().contains("not a YYYY-MM-DD date"), "{err}");
+    }
 }
