@@ -1,12 +1,17 @@
-//! The repository's own site (the Digital Almaty 2021 fact sheet) builds and makes valid pages.
+//! The repository's own site, the Digital Almaty 2021 fact sheet: it builds, every page has the
+//! HTML basics, every figure is cited, and every quotation is verbatim from the stored source.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{run_factsheet, snapshot};
 
-fn build_repo_site() -> (tempfile::TempDir, std::path::PathBuf) {
+const SOURCE_URL: &str = "https://en.inform.kz/news/over-15mln-kazakhstanis-use-wireless-internet-connection-president_a3749673/";
+
+/// Builds the repo's site into a temp dir; returns the HTML files by path.
+fn build_repo_site() -> BTreeMap<String, String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = tempfile::tempdir().expect("temp");
     let target = out.path().join("public");
@@ -21,79 +26,194 @@ fn build_repo_site() -> (tempfile::TempDir, std::path::PathBuf) {
         Path::new(root),
     );
     assert!(run.success(), "the repo's site must build:\n{}", run.stderr);
-    (out, target)
-}
-
-#[test]
-fn repo_site_builds_every_page_with_the_html_basics() {
-    let (_keep, public) = build_repo_site();
-    let pages: Vec<String> = snapshot(&public)
+    let files = snapshot(&target);
+    assert!(
+        files.keys().all(|path| !path.ends_with(".txt")),
+        "stored sources are not published: {:?}",
+        files.keys()
+    );
+    files
         .into_iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            let html = String::from_utf8(bytes).expect("utf-8 html");
-            for required in [
-                "<!doctype html>",
-                "<html lang=\"en\">",
-                "<meta charset=\"utf-8\">",
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-                "<meta name=\"description\" content=\"",
-                "<title>",
-            ] {
-                assert!(html.contains(required), "{path} lacks {required}");
-            }
-            assert!(
-                !html.contains("content=\"\""),
-                "{path} has an empty meta description"
-            );
-            path
-        })
-        .collect();
-    assert!(pages.contains(&"index.html".to_string()), "{pages:?}");
-    assert!(pages.contains(&"about/index.html".to_string()), "{pages:?}");
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("utf-8 html")))
+        .collect()
+}
+
+/// The texts between `open` and `close`, wherever `open` occurs.
+fn between<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    html.split(open)
+        .skip(1)
+        .filter_map(|rest| rest.split(close).next())
+        .collect()
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[test]
-fn home_page_summarises_the_forum_and_cites_its_source() {
-    let (_keep, public) = build_repo_site();
-    let home = std::fs::read_to_string(public.join("index.html")).expect("home");
-    for fact in [
-        "Digital Almaty 2021",
-        "Digital Reset: The Leap To The Next Normal",
-        "Kassym-Jomart Tokayev",
-        "Askar Mamin",
-        "99%",
-        "https://en.inform.kz/news/over-15mln-kazakhstanis-use-wireless-internet-connection-president_a3749673/",
+fn every_page_has_the_html_basics() {
+    let pages = build_repo_site();
+    for expected in [
+        "index.html",
+        "speakers/index.html",
+        "speakers/tokayev/index.html",
+        "speakers/mamin/index.html",
+        "figures/index.html",
+        "sources/index.html",
+        "about/index.html",
     ] {
-        assert!(home.contains(fact), "home page lacks {fact}");
+        assert!(
+            pages.contains_key(expected),
+            "{expected} missing: {:?}",
+            pages.keys()
+        );
+    }
+    for (path, html) in &pages {
+        for required in [
+            "<!doctype html>",
+            "<html lang=\"en\">",
+            "<meta charset=\"utf-8\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "<meta name=\"description\" content=\"",
+            "<link rel=\"canonical\" href=\"https://",
+            "<meta property=\"og:title\"",
+            "<link rel=\"icon\"",
+            "<a class=\"skip-link\" href=\"#main\">",
+            "<main id=\"main\"",
+            "<title>",
+        ] {
+            assert!(html.contains(required), "{path} lacks {required}");
+        }
+        assert_eq!(html.matches("<h1").count(), 1, "{path} has one h1");
+        assert!(
+            !html.contains("content=\"\""),
+            "{path} has an empty meta value"
+        );
+        assert!(!html.contains("<script"), "{path} needs no JavaScript");
     }
 }
 
 #[test]
-fn quotes_on_the_home_page_are_verbatim_from_the_stored_source() {
+fn every_figure_carries_a_citation_link() {
+    let pages = build_repo_site();
+    let mut cards = 0;
+    let mut inline = 0;
+    for (path, html) in &pages {
+        for card in between(html, "<figure class=\"fig-card\">", "</figure>") {
+            cards += 1;
+            assert!(
+                card.contains(&format!(
+                    "Source: <a href=\"{SOURCE_URL}\">Kazinform, 5 February 2021</a>"
+                )),
+                "{path}: uncited card {card}"
+            );
+        }
+        for mark in between(html, "<strong class=\"inline-figure\">", "</sup>") {
+            inline += 1;
+            assert!(
+                mark.contains(&format!("<a href=\"{SOURCE_URL}\"")),
+                "{path}: uncited inline figure {mark}"
+            );
+        }
+    }
+    assert!(
+        cards >= 15,
+        "cards on home, speaker and figures pages: {cards}"
+    );
+    assert_eq!(
+        inline, 5,
+        "each speaker-page figure is placed in the prose once"
+    );
+}
+
+#[test]
+fn every_quotation_on_the_site_is_verbatim_from_the_stored_source() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let source =
         std::fs::read_to_string(root.join("sources/kazinform-2021-02-05-digital-almaty.txt"))
-            .expect("stored source text");
-    let markdown = std::fs::read_to_string(root.join("content/_index.md")).expect("home markdown");
-    let quotes: Vec<&str> = markdown
-        .lines()
-        .filter_map(|line| line.strip_prefix("> “"))
-        .filter_map(|rest| rest.split('”').next())
-        .collect();
-    assert!(!quotes.is_empty(), "the home page quotes the President");
-    for quote in quotes {
-        assert!(source.contains(quote), "not in the source: {quote}");
+            .expect("stored source");
+    let source = factsheet::facts::normalize(&source);
+    let pages = build_repo_site();
+    let mut checked = 0;
+    for (path, html) in &pages {
+        let quotes = between(html, "<blockquote cite=\"", "</blockquote>")
+            .into_iter()
+            .filter_map(|q| q.split("<p>").nth(1)?.split("</p>").next())
+            .chain(between(html, "<q class=\"fig-card__quote\">", "</q>"));
+        for quote in quotes {
+            checked += 1;
+            let quote = factsheet::facts::normalize(&unescape(quote));
+            assert!(source.contains(&quote), "{path}: not verbatim: {quote}");
+        }
     }
+    assert!(checked >= 10, "quotations checked: {checked}");
 }
 
 #[test]
-fn stored_sources_are_not_published() {
-    let (_keep, public) = build_repo_site();
-    let files = snapshot(&public);
-    assert!(
-        files.keys().all(|path| !path.ends_with(".txt")),
-        "{:?}",
-        files.keys()
-    );
+fn the_site_carries_every_fact_of_the_report() {
+    let pages = build_repo_site();
+    // Words of one phrase may be split across lines in the HTML.
+    let page = |p: &str| {
+        let html = pages.get(p).unwrap_or_else(|| panic!("{p}"));
+        html.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let facts: &[(&str, &[&str])] = &[
+        (
+            "index.html",
+            &[
+                "Digital Almaty 2021",
+                "Almaty",
+                "5 February 2021",
+                "Digital Reset: The Leap To The Next Normal",
+                "99%",
+                "15 million+",
+                "20 thousand km",
+                "1,000+",
+                "$3.9 trillion",
+            ],
+        ),
+        (
+            "speakers/tokayev/index.html",
+            &[
+                "video message",
+                "distance learning",
+                "15 million+",
+                "Technology and innovations are the future. It is a very competitive area",
+            ],
+        ),
+        (
+            "speakers/mamin/index.html",
+            &[
+                "robust",
+                "public–private partnership",
+                "20 thousand km",
+                "1,000+",
+                "technology gap between regions",
+                "99%",
+                "state services",
+                "collapse in incomes",
+                "unprecedented",
+                "$3.9 trillion",
+            ],
+        ),
+        (
+            "sources/index.html",
+            &["Kazinform", SOURCE_URL, "5 February 2021"],
+        ),
+        (
+            "about/index.html",
+            &["content/", "cargo run --release -- build"],
+        ),
+    ];
+    for (path, expected) in facts {
+        for fact in *expected {
+            assert!(page(path).contains(fact), "{path} lacks {fact}");
+        }
+    }
 }
