@@ -29,6 +29,12 @@ pub struct Config {
     /// The publications the site's facts come from.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Who the Atom feed names as author (the site title when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// A custom domain for GitHub Pages, written to `CNAME` (e.g. `facts.example.org`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname: Option<String>,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,

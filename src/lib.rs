@@ -8,8 +8,10 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod facts;
+pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod shortcodes;
 pub mod yaml;
@@ -22,10 +24,12 @@ pub use error::{BuildFailure, Error};
 /// What a successful build produced.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
-    /// Pages rendered (sections included).
+    /// Pages rendered from content files (sections included; 404.html not counted).
     pub pages: usize,
     /// The output folder written.
     pub output: PathBuf,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<lint::Warning>,
 }
 
 /// Builds the site described by `options`: every stage runs as far as it can, so the errors
@@ -61,11 +65,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     // Render even when some files failed to load, to report template errors in the same run.
     match render::render_site(&site, &config, &mut templates) {
-        Ok(files) if errors.is_empty() => {
+        Ok(mut files) if errors.is_empty() => {
+            let pages = site.all_pages().count();
+            files.extend(publish::publishing_files(&site, &config));
             output::write_output(&options.root, &target, &files)?;
             Ok(BuildReport {
-                pages: files.len(),
+                pages,
                 output: target,
+                warnings: lint::root_relative_urls(&options.root, &site),
             })
         }
         Ok(_) => Err(errors.into()),

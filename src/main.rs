@@ -60,6 +60,9 @@ fn main() -> ExitCode {
             let started = Instant::now();
             match factsheet::build(&options) {
                 Ok(report) => {
+                    for warning in &report.warnings {
+                        eprintln!("warning: {warning}");
+                    }
                     println!(
                         "Built {} pages into {} in {} ms",
                         report.pages,

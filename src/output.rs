@@ -136,7 +136,7 @@ fn fill_staging(root: &Path, staging: &Path, files: &[RenderedFile]) -> Result<(
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(write_error(dir))?;
         }
-        fs::write(&path, &file.html).map_err(write_error(&path))?;
+        fs::write(&path, &file.contents).map_err(write_error(&path))?;
     }
     let marker = staging.join(OUTPUT_MARKER);
     fs::write(

@@ -150,3 +150,25 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         extra: &front.extra,
     }
 }
+
+/// `page` for `404.html`, which has no Markdown file.
+pub fn not_found_context(config: &Config) -> PageContext<'_> {
+    const NO_TOC: &[TocEntry] = &[];
+    static NO_EXTRA: BTreeMap<String, yaml::Value> = BTreeMap::new();
+    PageContext {
+        title: "Page not found",
+        description: "There is no page at this address.",
+        date: None,
+        weight: None,
+        content: "",
+        summary: None,
+        toc: NO_TOC,
+        path: "/404.html",
+        permalink: join_url(&config.base_url, "404.html"),
+        word_count: 0,
+        reading_time: 0,
+        figures: Vec::new(),
+        quotes: Vec::new(),
+        extra: &NO_EXTRA,
+    }
+}

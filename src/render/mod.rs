@@ -11,7 +11,7 @@ use crate::content::{Page, Site};
 use crate::error::{Error, tera_report};
 use crate::markdown::{Rendered, render_markdown};
 use crate::shortcodes;
-use context::{PageContext, SectionContext, page_context, site_context};
+use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
 use templates::SiteIndex;
 pub use templates::{Templates, load_templates};
 
@@ -24,7 +24,7 @@ pub struct RenderedFile {
     /// Path inside the output folder, with `/` separators (`speakers/mamin/index.html`).
     pub output_path: String,
     /// The document.
-    pub html: String,
+    pub contents: String,
 }
 
 /// `base` + `path`, unless `path` is already a full URL or a fragment.
@@ -81,6 +81,34 @@ fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteInd
         .index
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The template for `404.html`; GitHub Pages serves that file for every missing URL.
+pub const NOT_FOUND_TEMPLATE: &str = "404.html";
+
+/// `404.html` from `templates/404.html`, or a plain page when the site has no such template.
+fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error> {
+    let contents = if tera.contains_template(NOT_FOUND_TEMPLATE) {
+        let mut context = Context::new();
+        context.insert("page", &not_found_context(config));
+        tera.render(NOT_FOUND_TEMPLATE, &context)
+            .map_err(|err| Error::TemplateRender {
+                path: std::path::PathBuf::from(TEMPLATES_DIR).join(NOT_FOUND_TEMPLATE),
+                same_error_in: 0,
+                template: NOT_FOUND_TEMPLATE.to_string(),
+                message: tera_report(&err),
+            })?
+    } else {
+        let home = join_url(config.base_path(), "/");
+        format!(
+            "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Page not found</title>\n</head>\n<body>\n<main>\n<h1>Page not found</h1>\n<p><a href=\"{home}\">Go to the home page</a></p>\n</main>\n</body>\n</html>\n",
+            lang = crate::publish::escape_xml(&config.language),
+        )
+    };
+    Ok(RenderedFile {
+        output_path: NOT_FOUND_TEMPLATE.to_string(),
+        contents,
+    })
 }
 
 /// Expands shortcodes, then renders the Markdown of `page`.
@@ -165,7 +193,7 @@ pub fn render_site(
         match tera.render(template, &context) {
             Ok(html) => files.push(RenderedFile {
                 output_path: format!("{}index.html", page.path.trim_start_matches('/')),
-                html,
+                contents: html,
             }),
             Err(err) => {
                 let message = tera_report(&err);
@@ -204,6 +232,10 @@ pub fn render_site(
         let mut tera_context = Context::new();
         tera_context.insert("page", context);
         render(page, "page.html", tera_context);
+    }
+    match render_not_found(tera, config) {
+        Ok(file) => files.push(file),
+        Err(err) => errors.push(err),
     }
     if errors.is_empty() {
         files.sort_by(|a, b| a.output_path.cmp(&b.output_path));

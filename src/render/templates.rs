@@ -57,6 +57,7 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
     let mut tera = Tera::new();
     let index = Arc::default();
     register_functions(&mut tera, config, &index);
+    register_asset(&mut tera, config, fingerprint_static_files(root));
     if let Err(err) = tera.add_raw_templates(sources) {
         errors.push(Error::TemplateLoad {
             message: tera_report(&err),
@@ -128,6 +129,46 @@ fn register_lookup(
                 }
             ))
         })
+    });
+}
+
+/// Content hashes of the files in `static/`, by path there (`css/site.css`).
+fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
+    let dir = root.join(crate::output::STATIC_DIR);
+    WalkDir::new(&dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let bytes = std::fs::read(entry.path()).ok()?;
+            let name = template_name(entry.path().strip_prefix(&dir).ok()?);
+            Some((name, format!("{:016x}", fnv1a(&bytes))))
+        })
+        .collect()
+}
+
+/// FNV-1a, 64 bits: a stable content hash, enough to tell versions of a file apart.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// `asset(path="css/site.css")` → `/repo/css/site.css?h=<content hash>`: the URL changes
+/// whenever the file does, so browsers never keep a stale stylesheet. A path that `static/`
+/// does not hold is an error.
+fn register_asset(tera: &mut Tera, config: &Config, hashes: BTreeMap<String, String>) {
+    let base_path = config.base_path().to_string();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        let key = path.trim_start_matches('/');
+        let hash = hashes.get(key).ok_or_else(|| {
+            tera::Error::message(format!(
+                "asset `{path}`: there is no file static/{key}; add it, or fix the path"
+            ))
+        })?;
+        Ok::<_, tera::Error>(format!("{}?h={hash}", join_url(&base_path, key)))
     });
 }
 

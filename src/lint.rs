@@ -1,0 +1,117 @@
+//! Warnings about things that build but would break once published: a hand-written
+//! root-relative URL (`href="/about/"`, CSS `url(/img.png)`) ignores the base path, so it
+//! works at a domain root and breaks under a GitHub Pages project path (`/repo/`).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::read_text;
+use crate::content::Site;
+use crate::output::STATIC_DIR;
+use crate::render::TEMPLATES_DIR;
+
+/// Something that does not stop the build but deserves a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+/// Attribute and CSS openings after which a `/` starts a root-relative URL.
+const TEMPLATE_PATTERNS: &[&str] = &["href=\"/", "src=\"/", "action=\"/", "href='/", "src='/"];
+const CSS_PATTERNS: &[&str] = &["url(/", "url(\"/", "url('/"];
+const MARKDOWN_PATTERNS: &[&str] = &["](/", "href=\"/", "src=\"/"];
+
+/// Root-relative URLs written by hand in templates, stylesheets and Markdown.
+pub fn root_relative_urls(root: &Path, site: &Site) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (dir, extensions, patterns, fix) in [
+        (
+            TEMPLATES_DIR,
+            &["html", "xml", "txt"][..],
+            TEMPLATE_PATTERNS,
+            "write it as {{ url(path=\"/…\") }}",
+        ),
+        (
+            STATIC_DIR,
+            &["css"][..],
+            CSS_PATTERNS,
+            "write it relative to the stylesheet, e.g. url(../images/x.png)",
+        ),
+    ] {
+        for entry in WalkDir::new(root.join(dir))
+            .follow_links(false)
+            .into_iter()
+            .flatten()
+        {
+            let has_extension = entry
+                .path()
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x));
+            if !entry.file_type().is_file() || !has_extension {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if let Ok(text) = read_text(root, relative) {
+                scan(relative, &text, 1, patterns, fix, &mut warnings);
+            }
+        }
+    }
+    for page in site.all_pages() {
+        let fix = "link relative to the page (`../about/`), or with a shortcode that uses url()";
+        scan(
+            &page.file,
+            &page.body,
+            page.body_line,
+            MARKDOWN_PATTERNS,
+            fix,
+            &mut warnings,
+        );
+    }
+    warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    warnings
+}
+
+fn scan(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    patterns: &[&str],
+    fix: &str,
+    out: &mut Vec<Warning>,
+) {
+    for (index, line) in text.lines().enumerate() {
+        for pattern in patterns {
+            for (at, _) in line.match_indices(pattern) {
+                let url_start = at + pattern.len() - 1;
+                // `//host/x` is protocol-relative, not root-relative.
+                if line[url_start..].starts_with("//") {
+                    continue;
+                }
+                let url: String = line[url_start..]
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | '\'' | ')' | ' ' | '>'))
+                    .collect();
+                out.push(Warning {
+                    path: path.to_path_buf(),
+                    line: first_line + index,
+                    message: format!(
+                        "root-relative URL `{url}` ignores the base path and breaks when the site is published under /repo/; {fix}"
+                    ),
+                });
+            }
+        }
+    }
+}
