@@ -123,3 +123,103 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every `href` and `src` in the HTML files of `public` that does not lead to a file of
+/// `public` when the folder is served at `mount` (`/digital-almaty/` or `/`) and published
+/// at `base_url`. Fragments must name an `id` in the target page. External links are skipped.
+pub fn broken_links(public: &Path, mount: &str, base_url: &str) -> Vec<String> {
+    let files = snapshot(public);
+    let mut broken = Vec::new();
+    for (file, bytes) in &files {
+        if !file.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        // 404.html is served for any missing URL: resolve its links from a deep one.
+        let page_url = if file == "404.html" {
+            format!("{mount}__missing__/a/b/")
+        } else {
+            format!("{mount}{}", file.trim_end_matches("index.html"))
+        };
+        for attribute in ["href=\"", "src=\""] {
+            for value in html
+                .split(attribute)
+                .skip(1)
+                .filter_map(|v| v.split('"').next())
+            {
+                let url = value.replace("&amp;", "&");
+                if let Some(fragment) = url.strip_prefix('#') {
+                    if !html.contains(&format!("id=\"{fragment}\"")) {
+                        broken.push(format!("{file}: {url}: no such id on the page"));
+                    }
+                    continue;
+                }
+                if let Some(problem) = check_link(&files, &page_url, &url, mount, base_url) {
+                    broken.push(format!("{file}: {attribute}{url}\": {problem}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+fn check_link(
+    files: &BTreeMap<String, Vec<u8>>,
+    page_url: &str,
+    url: &str,
+    mount: &str,
+    base_url: &str,
+) -> Option<String> {
+    if ["mailto:", "tel:", "data:"]
+        .iter()
+        .any(|p| url.starts_with(p))
+    {
+        return None;
+    }
+    let local = if let Some(rest) = url.strip_prefix(base_url) {
+        format!("{mount}{rest}")
+    } else if url.contains("://") {
+        return None; // external: not fetched here
+    } else if url.starts_with('/') {
+        url.to_string()
+    } else {
+        resolve_relative(page_url, url)
+    };
+    let (path, fragment) = match local.split_once('#') {
+        Some((path, fragment)) => (path.to_string(), Some(fragment.to_string())),
+        None => (local.clone(), None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let Some(inside) = path.strip_prefix(mount) else {
+        return Some(format!("leaves {mount}"));
+    };
+    let file = if inside.is_empty() || inside.ends_with('/') {
+        format!("{inside}index.html")
+    } else {
+        inside.to_string()
+    };
+    let Some(target) = files.get(&file) else {
+        return Some(format!("no file {file}"));
+    };
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        let html = String::from_utf8_lossy(target);
+        if !html.contains(&format!("id=\"{fragment}\"")) {
+            return Some(format!("no id {fragment} in {file}"));
+        }
+    }
+    None
+}
+
+fn resolve_relative(page_url: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = page_url.trim_end_matches('/').split('/').collect();
+    for segment in relative.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
