@@ -8,6 +8,8 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod facts;
+pub mod images;
+pub mod init;
 pub mod lint;
 pub mod markdown;
 pub mod output;
@@ -64,15 +66,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(errors.into());
     };
     // Render even when some files failed to load, to report template errors in the same run.
-    match render::render_site(&site, &config, &mut templates) {
-        Ok(mut files) if errors.is_empty() => {
-            let pages = site.all_pages().count();
-            files.extend(publish::publishing_files(&site, &config));
-            output::write_output(&options.root, &target, &files)?;
+    match render::render_site(&site, &config, &mut templates, &options.root) {
+        Ok(mut rendered) if errors.is_empty() => {
+            rendered
+                .files
+                .extend(publish::publishing_files(&site, &config));
+            output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
+            let mut warnings = rendered.warnings;
+            warnings.extend(lint::root_relative_urls(&options.root, &site));
             Ok(BuildReport {
-                pages,
+                pages: site.all_pages().count(),
                 output: target,
-                warnings: lint::root_relative_urls(&options.root, &site),
+                warnings,
             })
         }
         Ok(_) => Err(errors.into()),

@@ -20,7 +20,67 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Words of prose (code and markup not counted).
     pub word_count: usize,
+    /// Links to other content files (`@/speakers/mamin.md#anchor`), to resolve once every page
+    /// is rendered; their `href` in `html` is still the `@/…` target.
+    pub internal_links: Vec<InternalLink>,
+    /// Things that render but should be fixed (missing alt text, skipped heading levels).
+    pub problems: Vec<Problem>,
 }
+
+/// A link written as `@/path/to/file.md` or `@/path/to/file.md#anchor`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The link target as written, starting with `@/`.
+    pub target: String,
+    /// 1-based line in the Markdown text.
+    pub line: usize,
+}
+
+/// A problem found in the Markdown, with its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line in the Markdown text.
+    pub line: usize,
+    /// What it is.
+    pub kind: ProblemKind,
+}
+
+/// The kinds of [`Problem`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An image without alt text; screen readers announce only its file name.
+    MissingAlt {
+        /// The image's `src`.
+        src: String,
+    },
+    /// A heading deeper than the one before by more than one level (`##` then `####`).
+    SkippedHeadingLevel {
+        /// The level before (1 for the page's title).
+        from: u8,
+        /// This heading's level.
+        to: u8,
+    },
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemKind::MissingAlt { src } => write!(
+                f,
+                "image `{src}` has no alt text; describe it: ![what the image shows]({src})"
+            ),
+            ProblemKind::SkippedHeadingLevel { from, to } => write!(
+                f,
+                "heading level {to} follows level {from}; use level {} (`{}`) so the outline has no gap",
+                from + 1,
+                "#".repeat(usize::from(*from) + 1)
+            ),
+        }
+    }
+}
+
+/// The pixel size of a local image, when the renderer can find and read it.
+pub type ImageSizeLookup<'a> = &'a dyn Fn(&str) -> Option<(u32, u32)>;
 
 /// One heading in a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,53 +105,194 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders Markdown to HTML; headings without an explicit `{#id}` get one made from their text.
-pub fn render_markdown(text: &str) -> Rendered {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
-    let mut used_ids: HashSet<String> = events
+/// Renders Markdown to HTML. Headings without an explicit `{#id}` get one made from their text
+/// and a `#` anchor link; images get `loading="lazy"` and, when `image_size` knows the file,
+/// `width` and `height`; raw links opening a new tab get `rel="noopener"`.
+pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered {
+    let parsed: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
+    let mut used_ids: HashSet<String> = parsed
         .iter()
-        .filter_map(|event| match event {
+        .filter_map(|(event, _)| match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
             _ => None,
         })
         .collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
+    let mut rendered = Rendered::default();
     let mut flat_toc = Vec::new();
-    let mut word_count = 0;
     let mut in_code = false;
-    for index in 0..events.len() {
-        match &events[index] {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let title = heading_text(&events[index + 1..]);
+    let mut previous_level = 1;
+    let mut index = 0;
+    while index < parsed.len() {
+        let (event, range) = &parsed[index];
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let title = heading_text(parsed[index + 1..].iter().map(|(e, _)| e));
                 let id = match id {
                     Some(id) => id.to_string(),
                     None => unique_id(&slugify(&title), &mut used_ids),
                 };
-                flat_toc.push((heading_number(*level), id.clone(), title));
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
-                    *slot = Some(CowStr::from(id));
+                let level = heading_number(*level);
+                if level > previous_level + 1 {
+                    rendered.problems.push(Problem {
+                        line: line_of(range.start),
+                        kind: ProblemKind::SkippedHeadingLevel {
+                            from: previous_level,
+                            to: level,
+                        },
+                    });
+                }
+                previous_level = level;
+                flat_toc.push((level, id.clone(), title));
+                out.push(Event::Start(Tag::Heading {
+                    level: heading_level(level),
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((_, id, _)) = flat_toc.last() {
+                    out.push(Event::Html(CowStr::from(format!(
+                        " <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                    ))));
+                }
+                out.push(Event::End(TagEnd::Heading(*level)));
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("@/") => {
+                rendered.internal_links.push(InternalLink {
+                    target: dest_url.to_string(),
+                    line: line_of(range.start),
+                });
+                out.push(event.clone());
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let (alt, end) = image_alt(&parsed, index);
+                if alt.trim().is_empty() {
+                    rendered.problems.push(Problem {
+                        line: line_of(range.start),
+                        kind: ProblemKind::MissingAlt {
+                            src: dest_url.to_string(),
+                        },
+                    });
+                }
+                out.push(Event::Html(CowStr::from(image_tag(
+                    dest_url, &alt, title, image_size,
+                ))));
+                index = end + 1;
+                continue;
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if raw.contains("target=\"_blank\"") => {
+                let fixed = with_noopener(raw);
+                out.push(match event {
+                    Event::Html(_) => Event::Html(CowStr::from(fixed)),
+                    _ => Event::InlineHtml(CowStr::from(fixed)),
+                });
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.push(event.clone());
+            }
+            Event::Text(words) => {
+                if !in_code {
+                    rendered.word_count += words.split_whitespace().count();
+                }
+                out.push(event.clone());
+            }
+            _ => out.push(event.clone()),
+        }
+        index += 1;
+    }
+    let mut html_out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    rendered.summary = html_out
+        .find(SUMMARY_MARKER)
+        .map(|at| html_out[..at].trim_end().to_string());
+    rendered.html = html_out;
+    rendered.toc = nest(flat_toc);
+    rendered
+}
+
+/// The alt text of the image starting at `parsed[start]`, and the index of its end event.
+fn image_alt(parsed: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> (String, usize) {
+    let mut alt = String::new();
+    let mut depth = 0;
+    for (offset, (event, _)) in parsed.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth -= 1;
+                if depth == 0 {
+                    return (alt, offset);
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(text) if !in_code => word_count += text.split_whitespace().count(),
+            Event::Text(text) | Event::Code(text) => alt.push_str(text),
             _ => {}
         }
     }
-    let mut html_out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html_out, events.into_iter());
-    let summary = html_out
-        .find(SUMMARY_MARKER)
-        .map(|at| html_out[..at].trim_end().to_string());
-    Rendered {
-        html: html_out,
-        summary,
-        toc: nest(flat_toc),
-        word_count,
-    }
+    (alt, parsed.len().saturating_sub(1))
 }
 
-/// The plain text of a heading whose events start at `events[0]`.
-fn heading_text(events: &[Event<'_>]) -> String {
+/// `<img>` with lazy loading and, when known, the intrinsic size (no layout shift).
+fn image_tag(src: &str, alt: &str, title: &str, image_size: ImageSizeLookup<'_>) -> String {
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_markup(src),
+        escape_markup(alt)
+    );
+    if !title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escape_markup(title)));
+    }
+    if let Some((width, height)) = image_size(src) {
+        tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    tag.push_str(" loading=\"lazy\">");
+    tag
+}
+
+/// Adds `rel="noopener"` to tags that open a new tab without a `rel`.
+fn with_noopener(raw: &str) -> String {
+    if raw.contains("rel=") {
+        return raw.to_string();
+    }
+    raw.replace("target=\"_blank\"", "target=\"_blank\" rel=\"noopener\"")
+}
+
+/// Escapes text for HTML and XML content and attribute values.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The plain text of a heading whose events start at the first of `events`.
+fn heading_text<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> String {
     let mut title = String::new();
     for event in events {
         match event {
@@ -106,6 +307,17 @@ fn heading_text(events: &[Event<'_>]) -> String {
 
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+fn heading_level(number: u8) -> HeadingLevel {
+    match number {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
 }
 
 /// Lowercase words joined by `-`; letters of any script are kept.
@@ -166,9 +378,13 @@ fn insert_heading(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
 mod tests {
     use super::*;
 
+    fn md(text: &str) -> Rendered {
+        render_markdown(text, &|_| None)
+    }
+
     #[test]
     fn headings_get_unique_ids_and_explicit_ids_win() {
-        let out = render_markdown("# Key figures\n\n## Key figures\n\n## Custom {#mine}\n");
+        let out = md("# Key figures\n\n## Key figures\n\n## Custom {#mine}\n");
         assert!(
             out.html.contains(r#"<h1 id="key-figures">"#),
             "{}",
@@ -184,7 +400,7 @@ mod tests {
 
     #[test]
     fn toc_nests_by_level() {
-        let out = render_markdown("## A\n### A1\n### A2\n## B\n#### B1\n");
+        let out = md("## A\n### A1\n### A2\n## B\n#### B1\n");
         let shape: Vec<(String, Vec<String>)> = out
             .toc
             .iter()
@@ -206,7 +422,7 @@ mod tests {
 
     #[test]
     fn gfm_extensions_render() {
-        let out = render_markdown(
+        let out = md(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~old~~ \"quoted\"\n\n- [x] done\n\n[^1]: Note.\n",
         );
         assert!(out.html.contains("<table>"));
@@ -218,9 +434,7 @@ mod tests {
 
     #[test]
     fn summary_and_word_count() {
-        let out = render_markdown(
-            "One two three.\n\n<!-- more -->\n\nFour five.\n\n```\nnot counted\n```\n",
-        );
+        let out = md("One two three.\n\n<!-- more -->\n\nFour five.\n\n```\nnot counted\n```\n");
         assert_eq!(out.summary.as_deref(), Some("<p>One two three.</p>"));
         assert_eq!(out.word_count, 5);
     }

@@ -88,7 +88,12 @@ fn absolute(path: &Path) -> io::Result<PathBuf> {
 /// Writes `files` and a copy of `<root>/static` into `target` (checked by
 /// [`check_output_dir`]): everything goes to a sibling temporary folder first, which then
 /// replaces `target` by rename. On failure the previous `target` is untouched.
-pub fn write_output(root: &Path, target: &Path, files: &[RenderedFile]) -> Result<(), Error> {
+pub fn write_output(
+    root: &Path,
+    target: &Path,
+    files: &[RenderedFile],
+    assets: &[(PathBuf, String)],
+) -> Result<(), Error> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -103,7 +108,7 @@ pub fn write_output(root: &Path, target: &Path, files: &[RenderedFile]) -> Resul
         }
     }
 
-    let result = fill_staging(root, &staging, files);
+    let result = fill_staging(root, &staging, files, assets);
     if let Err(err) = result {
         let _ = fs::remove_dir_all(&staging);
         return Err(err);
@@ -128,9 +133,24 @@ pub fn write_output(root: &Path, target: &Path, files: &[RenderedFile]) -> Resul
     Ok(())
 }
 
-fn fill_staging(root: &Path, staging: &Path, files: &[RenderedFile]) -> Result<(), Error> {
+fn fill_staging(
+    root: &Path,
+    staging: &Path,
+    files: &[RenderedFile],
+    assets: &[(PathBuf, String)],
+) -> Result<(), Error> {
     fs::create_dir_all(staging).map_err(write_error(staging))?;
     copy_static(root, staging)?;
+    for (source, output_path) in assets {
+        let destination = staging.join(output_path);
+        if let Some(dir) = destination.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
+        fs::copy(root.join(source), &destination).map_err(|source_err| Error::Read {
+            path: source.clone(),
+            source: source_err,
+        })?;
+    }
     for file in files {
         let path = staging.join(&file.output_path);
         if let Some(dir) = path.parent() {

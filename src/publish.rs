@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::content::{Page, Site};
+use crate::markdown::escape_markup as escape_xml;
 use crate::render::{RenderedFile, join_url};
 
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
@@ -133,22 +134,6 @@ fn rfc3339(date: &str) -> String {
     } else {
         format!("{with_seconds}Z")
     }
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::config::{Config, Source};
 use crate::content::{Page, Site, listing_order};
 use crate::facts::{Figure, Quote};
-use crate::markdown::{Rendered, TocEntry};
+use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::render::join_url;
 use crate::yaml;
 
@@ -62,7 +62,8 @@ pub struct PageContext<'a> {
     pub date: Option<&'a str>,
     pub weight: Option<i64>,
     pub content: &'a str,
-    pub summary: Option<&'a str>,
+    /// HTML: the body before `<!-- more -->`, or else the escaped description.
+    pub summary: std::borrow::Cow<'a, str>,
     pub toc: &'a [TocEntry],
     pub path: &'a str,
     pub permalink: String,
@@ -139,7 +140,12 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         date: front.date.as_deref(),
         weight: front.weight,
         content: &md.html,
-        summary: md.summary.as_deref(),
+        summary: match &md.summary {
+            Some(html) => std::borrow::Cow::Borrowed(html.as_str()),
+            None => std::borrow::Cow::Owned(escape_markup(
+                front.description.as_deref().unwrap_or_default(),
+            )),
+        },
         toc: &md.toc,
         path: &page.path,
         permalink: join_url(&config.base_url, &page.path),
@@ -161,7 +167,7 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         date: None,
         weight: None,
         content: "",
-        summary: None,
+        summary: std::borrow::Cow::Borrowed(""),
         toc: NO_TOC,
         path: "/404.html",
         permalink: join_url(&config.base_url, "404.html"),

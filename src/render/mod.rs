@@ -1,22 +1,35 @@
 //! Stage 5, render: Tera renders every page and section with the context of DESIGN.md
 //! (`site`, `page`, `section`); shortcodes in the Markdown are expanded first.
 
+mod body;
 mod context;
 mod templates;
+
+use std::path::Path;
 
 use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::{Error, tera_report};
-use crate::markdown::{Rendered, render_markdown};
-use crate::shortcodes;
+use crate::markdown::Rendered;
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
 use templates::SiteIndex;
 pub use templates::{Templates, load_templates};
 
 /// The folder, inside the site root, that holds the Tera templates.
 pub const TEMPLATES_DIR: &str = "templates";
+
+/// Everything the render stage produces for the write stage.
+#[derive(Debug, Default)]
+pub struct RenderOutput {
+    /// The pages, sorted by output path.
+    pub files: Vec<RenderedFile>,
+    /// Files beside page bundles: (source relative to the root, output path).
+    pub assets: Vec<(std::path::PathBuf, String)>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<crate::lint::Warning>,
+}
 
 /// One rendered HTML document and the site path it is served at.
 #[derive(Debug, Clone)]
@@ -102,7 +115,7 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
         let home = join_url(config.base_path(), "/");
         format!(
             "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Page not found</title>\n</head>\n<body>\n<main>\n<h1>Page not found</h1>\n<p><a href=\"{home}\">Go to the home page</a></p>\n</main>\n</body>\n</html>\n",
-            lang = crate::publish::escape_xml(&config.language),
+            lang = crate::markdown::escape_markup(&config.language),
         )
     };
     Ok(RenderedFile {
@@ -111,36 +124,42 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
     })
 }
 
-/// Expands shortcodes, then renders the Markdown of `page`.
-fn render_body(page: &Page, tera: &Tera) -> Result<Rendered, Error> {
-    let expanded = shortcodes::expand(&page.body, tera).map_err(|err| Error::InvalidValue {
-        path: page.file.clone(),
-        line: page.body_line + err.line - 1,
-        message: err.message,
-        help: err.help,
-    })?;
-    Ok(render_markdown(&expanded))
-}
-
 /// Renders every page and section of `site`. Markdown is rendered once per page; all template
 /// failures are returned together.
 pub fn render_site(
     site: &Site,
     config: &Config,
     templates: &mut Templates,
-) -> Result<Vec<RenderedFile>, Vec<Error>> {
+    root: &Path,
+) -> Result<RenderOutput, Vec<Error>> {
     add_site_data(templates, site, config);
     let templates = &*templates;
     let tera = &templates.tera;
     let mut errors = Vec::new();
     let mut markdown = |page: &Page| {
-        render_body(page, tera).unwrap_or_else(|err| {
+        body::render_body(page, root, tera).unwrap_or_else(|err| {
             errors.push(err);
             Rendered::default()
         })
     };
-    let page_markdown: Vec<Rendered> = site.pages.iter().map(&mut markdown).collect();
-    let section_markdown: Vec<Rendered> = site.sections.iter().map(|s| markdown(&s.page)).collect();
+    let mut page_markdown: Vec<Rendered> = site.pages.iter().map(&mut markdown).collect();
+    let mut section_markdown: Vec<Rendered> =
+        site.sections.iter().map(|s| markdown(&s.page)).collect();
+    let mut output = RenderOutput::default();
+    {
+        let all_pages = || site.sections.iter().map(|s| &s.page).chain(&site.pages);
+        let targets =
+            body::LinkTargets::new(all_pages().zip(section_markdown.iter().chain(&page_markdown)));
+        for (page, rendered) in
+            all_pages().zip(section_markdown.iter_mut().chain(page_markdown.iter_mut()))
+        {
+            errors.extend(targets.resolve(page, rendered, config));
+            output
+                .warnings
+                .extend(body::markdown_warnings(page, rendered));
+            output.assets.extend(body::bundle_assets(root, page));
+        }
+    }
     let page_contexts: Vec<PageContext<'_>> = site
         .pages
         .iter()
@@ -239,7 +258,8 @@ pub fn render_site(
     }
     if errors.is_empty() {
         files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
-        Ok(files)
+        output.files = files;
+        Ok(output)
     } else {
         Err(errors)
     }

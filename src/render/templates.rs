@@ -100,6 +100,10 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
         &i.sections
     });
     tera.register_filter("date", format_date);
+    // `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML.
+    tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
+        tera::Value::safe_string(&crate::markdown::render_markdown(text, &|_| None).html)
+    });
 }
 
 /// Registers `name(key=...)`, which returns the entry of the table `pick` chooses.
@@ -218,6 +222,10 @@ mod tests {
     fn render(template: &str) -> tera::TeraResult<String> {
         let mut tera = Tera::new();
         tera.register_filter("date", format_date);
+        // `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML.
+        tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
+            tera::Value::safe_string(&crate::markdown::render_markdown(text, &|_| None).html)
+        });
         tera.add_raw_template("t", template)?;
         tera.render("t", &tera::Context::new())
     }

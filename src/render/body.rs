@@ -1,0 +1,178 @@
+//! A page's body: shortcodes expanded, Markdown rendered with image sizes from the site's
+//! files, and `@/file.md#anchor` links resolved once every page is known.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::config::Config;
+use crate::content::{CONTENT_DIR, Page};
+use crate::error::{Error, closest};
+use crate::images::image_size;
+use crate::lint::Warning;
+use crate::markdown::{Rendered, TocEntry, render_markdown};
+use crate::output::STATIC_DIR;
+use crate::render::join_url;
+use crate::shortcodes;
+
+/// Expands shortcodes, then renders the Markdown of `page`, which lives in the site `root`.
+pub fn render_body(page: &Page, root: &Path, tera: &Tera) -> Result<Rendered, Error> {
+    let expanded = shortcodes::expand(&page.body, tera).map_err(|err| Error::InvalidValue {
+        path: page.file.clone(),
+        line: page.body_line + err.line - 1,
+        message: err.message,
+        help: err.help,
+    })?;
+    let lookup = |src: &str| local_image_size(root, page, src);
+    Ok(render_markdown(&expanded, &lookup))
+}
+
+/// The size of an image the page shows: `/x.png` is `static/x.png`; a relative path is
+/// beside the page's `index.md` (a page bundle). Remote images have no known size.
+fn local_image_size(root: &Path, page: &Page, src: &str) -> Option<(u32, u32)> {
+    if src.contains("://") || src.starts_with("data:") {
+        return None;
+    }
+    let src = src.split(['?', '#']).next().unwrap_or(src);
+    let file = match src.strip_prefix('/') {
+        Some(in_static) => root.join(STATIC_DIR).join(in_static),
+        None => root.join(page.file.parent()?).join(src),
+    };
+    let size = image_size(&std::fs::read(file).ok()?)?;
+    Some((size.width, size.height))
+}
+
+/// Markdown problems of `page` as build warnings, with lines in the file.
+pub fn markdown_warnings(page: &Page, rendered: &Rendered) -> Vec<Warning> {
+    rendered
+        .problems
+        .iter()
+        .map(|problem| Warning {
+            path: page.file.clone(),
+            line: page.body_line + problem.line - 1,
+            message: problem.kind.to_string(),
+        })
+        .collect()
+}
+
+/// Where each content file is published and which anchors it has.
+pub struct LinkTargets {
+    by_file: BTreeMap<String, (String, BTreeSet<String>)>,
+}
+
+impl LinkTargets {
+    /// Indexes `pages` (with their rendered bodies) by their path inside `content/`.
+    pub fn new<'p, 'r>(pages: impl Iterator<Item = (&'p Page, &'r Rendered)>) -> LinkTargets {
+        let by_file = pages
+            .map(|(page, rendered)| {
+                let file = page
+                    .file
+                    .strip_prefix(CONTENT_DIR)
+                    .unwrap_or(&page.file)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let mut ids = BTreeSet::new();
+                collect_ids(&rendered.toc, &mut ids);
+                (file, (page.path.clone(), ids))
+            })
+            .collect();
+        LinkTargets { by_file }
+    }
+
+    /// Rewrites the `@/…` links of `rendered` into URLs under the base path; unknown files and
+    /// anchors are errors with the line of the link and the closest existing target.
+    pub fn resolve(&self, page: &Page, rendered: &mut Rendered, config: &Config) -> Vec<Error> {
+        let mut errors = Vec::new();
+        for link in std::mem::take(&mut rendered.internal_links) {
+            let line = page.body_line + link.line - 1;
+            let target = link.target.trim_start_matches("@/");
+            let (file, anchor) = match target.split_once('#') {
+                Some((file, anchor)) => (file, Some(anchor)),
+                None => (target, None),
+            };
+            let fail = |message: String, help: String| Error::InvalidValue {
+                path: page.file.clone(),
+                line,
+                message,
+                help,
+            };
+            let Some((path, ids)) = self.by_file.get(file) else {
+                let files: Vec<String> = self.by_file.keys().cloned().collect();
+                errors.push(fail(
+                    format!(
+                        "link `{}`: there is no file {CONTENT_DIR}/{file}",
+                        link.target
+                    ),
+                    match closest(file, &files) {
+                        Some(near) => format!("did you mean `@/{near}`?"),
+                        None => "link to a file of content/ as `@/path/from/content.md`".into(),
+                    },
+                ));
+                continue;
+            };
+            if let Some(anchor) = anchor.filter(|a| !ids.contains(*a)) {
+                let known: Vec<String> = ids.iter().cloned().collect();
+                errors.push(fail(
+                    format!(
+                        "link `{}`: {CONTENT_DIR}/{file} has no heading with id `{anchor}`",
+                        link.target
+                    ),
+                    match closest(anchor, &known) {
+                        Some(near) => format!("did you mean `@/{file}#{near}`?"),
+                        None if known.is_empty() => format!("{CONTENT_DIR}/{file} has no headings"),
+                        None => format!("its heading ids are: {}", known.join(", ")),
+                    },
+                ));
+                continue;
+            }
+            let mut url = join_url(config.base_path(), path);
+            if let Some(anchor) = anchor {
+                url = format!("{url}#{anchor}");
+            }
+            rendered.html = rendered.html.replace(
+                &format!("href=\"{}\"", link.target),
+                &format!("href=\"{url}\""),
+            );
+        }
+        errors
+    }
+}
+
+fn collect_ids(toc: &[TocEntry], ids: &mut BTreeSet<String>) {
+    for entry in toc {
+        ids.insert(entry.id.clone());
+        collect_ids(&entry.children, ids);
+    }
+}
+
+/// Files beside a page bundle's `index.md`, to publish next to its HTML.
+pub fn bundle_assets(root: &Path, page: &Page) -> Vec<(PathBuf, String)> {
+    if page.file.file_name().is_none_or(|name| name != "index.md") {
+        return Vec::new();
+    }
+    let Some(dir) = page.file.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    let mut assets: Vec<(PathBuf, String)> = entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let skip = name.ends_with(".md") || name.starts_with('.');
+            (!skip).then(|| {
+                (
+                    dir.join(&name),
+                    format!("{}{name}", page.path.trim_start_matches('/')),
+                )
+            })
+        })
+        .collect();
+    assets.sort();
+    assets
+}
