@@ -165,6 +165,10 @@ pub enum Error {
         help: String,
     },
 
+    /// A problem `factsheet check` fails on (the build only warns about it).
+    #[error("{0}")]
+    Check(crate::lint::Warning),
+
     /// Writing the output failed; the previous output is left as it was.
     #[error("{}: cannot write: {source}", path.display())]
     Write {

@@ -4,6 +4,7 @@
 //! the Markdown into a [`content::Site`] tree, [`markdown`] turns bodies into HTML, [`render`]
 //! applies the Tera templates, and [`output`] writes the result atomically.
 
+pub mod audit;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -34,13 +35,28 @@ pub struct BuildReport {
     pub warnings: Vec<lint::Warning>,
 }
 
-/// Builds the site described by `options`: every stage runs as far as it can, so the errors
-/// of all files come back together. On failure nothing is written.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+/// What `factsheet check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Pages checked (sections included).
+    pub pages: usize,
+    /// Problems that fail the check.
+    pub errors: Vec<Error>,
+    /// Problems worth fixing that do not fail it.
+    pub warnings: Vec<lint::Warning>,
+}
+
+/// A site rendered in memory, ready to write.
+struct Rendered {
+    pages: usize,
+    rendered: render::RenderOutput,
+}
+
+/// Runs every stage but the write: config, content, fact checks, templates, render, the
+/// publishing files and the audits. Each stage runs as far as it can, so the errors of all
+/// files come back together.
+fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
     let mut errors = Vec::new();
-    let target = output::check_output_dir(&options.root, &options.output_dir(), options.force)
-        .map_err(|e| errors.push(e))
-        .ok();
     let config = config::load_config(options)
         .map_err(|e| errors.push(e))
         .ok();
@@ -57,33 +73,82 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Err(source_errors) => errors.extend(source_errors),
         }
     }
-    let tera = config.as_ref().and_then(|config| {
+    let templates = config.as_ref().and_then(|config| {
         render::load_templates(&options.root, config)
             .map_err(|e| errors.extend(e))
             .ok()
     });
-    let (Some(target), Some(config), Some(mut templates)) = (target, config, tera) else {
-        return Err(errors.into());
+    let (Some(config), Some(mut templates)) = (config, templates) else {
+        return Err(errors);
     };
     // Render even when some files failed to load, to report template errors in the same run.
     match render::render_site(&site, &config, &mut templates, &options.root) {
         Ok(mut rendered) if errors.is_empty() => {
+            rendered.warnings.extend(audit::audit_html(&rendered.files));
+            rendered
+                .warnings
+                .extend(lint::root_relative_urls(&options.root, &site));
             rendered
                 .files
                 .extend(publish::publishing_files(&site, &config));
-            output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
-            let mut warnings = rendered.warnings;
-            warnings.extend(lint::root_relative_urls(&options.root, &site));
-            Ok(BuildReport {
+            Ok(Rendered {
                 pages: site.all_pages().count(),
-                output: target,
-                warnings,
+                rendered,
             })
         }
-        Ok(_) => Err(errors.into()),
+        Ok(_) => Err(errors),
         Err(render_errors) => {
             errors.extend(render_errors);
-            Err(errors.into())
+            Err(errors)
         }
+    }
+}
+
+/// Builds the site described by `options` and writes it. On failure nothing is written and
+/// every error found is returned.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let target = match output::check_output_dir(&options.root, &options.output_dir(), options.force)
+    {
+        Ok(target) => target,
+        Err(refused) => {
+            // Still report the site's own errors, so one run shows everything to fix.
+            let mut errors = vec![refused];
+            if let Err(more) = render_in_memory(options) {
+                errors.extend(more);
+            }
+            return Err(errors.into());
+        }
+    };
+    let site = render_in_memory(options)?;
+    let rendered = site.rendered;
+    output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
+    Ok(BuildReport {
+        pages: site.pages,
+        output: target,
+        warnings: rendered.warnings,
+    })
+}
+
+/// Does the whole build in memory and writes nothing: every error of the build, plus the
+/// warnings that [`lint::WarningKind::fails_check`] makes errors here.
+pub fn check(options: &BuildOptions) -> CheckReport {
+    match render_in_memory(options) {
+        Ok(site) => {
+            let (failing, warnings): (Vec<_>, Vec<_>) = site
+                .rendered
+                .warnings
+                .into_iter()
+                .partition(|w| w.kind.fails_check());
+            CheckReport {
+                pages: site.pages,
+                errors: failing.into_iter().map(Error::Check).collect(),
+                warnings,
+            }
+        }
+        Err(errors) => CheckReport {
+            pages: 0,
+            errors,
+            warnings: Vec::new(),
+        },
     }
 }

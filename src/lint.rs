@@ -15,12 +15,35 @@ use crate::render::TEMPLATES_DIR;
 /// Something that does not stop the build but deserves a fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// What kind of problem it is; `factsheet check` treats some kinds as errors.
+    pub kind: WarningKind,
     /// The file, relative to the site root.
     pub path: PathBuf,
     /// 1-based line.
     pub line: usize,
     /// What is wrong and how to fix it.
     pub message: String,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// A hand-written `/…` URL that ignores the base path.
+    RootRelativeUrl,
+    /// An image without alt text.
+    MissingAlt,
+    /// A heading that skips a level.
+    SkippedHeadingLevel,
+    /// An `id` used twice in one page.
+    DuplicateId,
+}
+
+impl WarningKind {
+    /// Whether `factsheet check` fails on it: what makes a page unusable for some readers or
+    /// breaks its links does; style does not.
+    pub fn fails_check(self) -> bool {
+        matches!(self, WarningKind::MissingAlt | WarningKind::DuplicateId)
+    }
 }
 
 impl fmt::Display for Warning {
@@ -105,6 +128,7 @@ fn scan(
                     .take_while(|c| !matches!(c, '"' | '\'' | ')' | ' ' | '>'))
                     .collect();
                 out.push(Warning {
+                    kind: WarningKind::RootRelativeUrl,
                     path: path.to_path_buf(),
                     line: first_line + index,
                     message: format!(

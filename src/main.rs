@@ -1,11 +1,11 @@
 //! The `factsheet` command: parses flags, runs the library, prints the outcome, picks the exit
-//! code (0 built, 1 the site has errors, 2 bad usage).
+//! code (0 done, 1 the site has errors, 2 bad usage).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use factsheet::BuildOptions;
 
 #[derive(Parser)]
@@ -22,65 +22,133 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build {
-        /// The site folder, holding site.yaml, content/, templates/ and static/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Override base_url from site.yaml, e.g. https://owner.github.io/repo/.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
         /// Replace an output folder that factsheet did not make.
         #[arg(long)]
         force: bool,
     },
+    /// Build the site in memory and report every problem; writes nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write a small starter site into DIR (which must be new or empty).
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
+}
+
+/// Flags shared by `build` and `check`.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder, holding site.yaml, content/, templates/ and static/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Override base_url from site.yaml, e.g. https://owner.github.io/repo/.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(self, output: Option<PathBuf>, force: bool) -> BuildOptions {
+        BuildOptions {
+            root: self.root,
+            output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+            force,
+        }
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
-            root,
+            site,
             output,
-            base_url,
-            drafts,
             force,
-        } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-                force,
-            };
-            let started = Instant::now();
-            match factsheet::build(&options) {
-                Ok(report) => {
-                    for warning in &report.warnings {
-                        eprintln!("warning: {warning}");
-                    }
-                    println!(
-                        "Built {} pages into {} in {} ms",
-                        report.pages,
-                        report.output.display(),
-                        started.elapsed().as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => {
-                    eprint!("{failure}");
-                    let count = failure.errors.len();
-                    eprintln!(
-                        "Build failed with {count} error{}; the previous output, if any, was left as it was.",
-                        if count == 1 { "" } else { "s" }
-                    );
-                    ExitCode::from(1)
-                }
+        } => build(&site.options(output, force)),
+        Command::Check { site } => check(&site.options(None, false)),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
+fn build(options: &BuildOptions) -> ExitCode {
+    let started = Instant::now();
+    match factsheet::build(options) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
             }
+            println!(
+                "Built {} into {} in {} ms",
+                plural(report.pages, "page"),
+                report.output.display(),
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{failure}");
+            eprintln!(
+                "Build failed with {}; the previous output, if any, was left as it was.",
+                plural(failure.errors.len(), "error")
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(options: &BuildOptions) -> ExitCode {
+    let report = factsheet::check(options);
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let summary = format!(
+        "check: {}, {} in {}; nothing was written",
+        plural(report.errors.len(), "error"),
+        plural(report.warnings.len(), "warning"),
+        plural(report.pages, "page")
+    );
+    if report.errors.is_empty() {
+        println!("{summary}");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{summary}");
+        ExitCode::from(1)
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match factsheet::init::init_site(dir) {
+        Ok(files) => {
+            for file in &files {
+                println!("  created {}", dir.join(file).display());
+            }
+            println!(
+                "New site in {dir}. Build it with: factsheet build --root {dir}",
+                dir = dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
         }
     }
 }

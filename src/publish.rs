@@ -38,6 +38,7 @@ pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
 fn file(output_path: &str, contents: String) -> RenderedFile {
     RenderedFile {
         output_path: output_path.to_string(),
+        source: None,
         contents,
     }
 }

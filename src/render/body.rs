@@ -10,8 +10,8 @@ use crate::config::Config;
 use crate::content::{CONTENT_DIR, Page};
 use crate::error::{Error, closest};
 use crate::images::image_size;
-use crate::lint::Warning;
-use crate::markdown::{Rendered, TocEntry, render_markdown};
+use crate::lint::{Warning, WarningKind};
+use crate::markdown::{ProblemKind, Rendered, TocEntry, render_markdown};
 use crate::output::STATIC_DIR;
 use crate::render::join_url;
 use crate::shortcodes;
@@ -49,6 +49,10 @@ pub fn markdown_warnings(page: &Page, rendered: &Rendered) -> Vec<Warning> {
         .problems
         .iter()
         .map(|problem| Warning {
+            kind: match problem.kind {
+                ProblemKind::MissingAlt { .. } => WarningKind::MissingAlt,
+                ProblemKind::SkippedHeadingLevel { .. } => WarningKind::SkippedHeadingLevel,
+            },
             path: page.file.clone(),
             line: page.body_line + problem.line - 1,
             message: problem.kind.to_string(),

@@ -36,6 +36,8 @@ pub struct RenderOutput {
 pub struct RenderedFile {
     /// Path inside the output folder, with `/` separators (`speakers/mamin/index.html`).
     pub output_path: String,
+    /// The content file it was rendered from, when there is one.
+    pub source: Option<std::path::PathBuf>,
     /// The document.
     pub contents: String,
 }
@@ -120,6 +122,7 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
     };
     Ok(RenderedFile {
         output_path: NOT_FOUND_TEMPLATE.to_string(),
+        source: None,
         contents,
     })
 }
@@ -212,6 +215,7 @@ pub fn render_site(
         match tera.render(template, &context) {
             Ok(html) => files.push(RenderedFile {
                 output_path: format!("{}index.html", page.path.trim_start_matches('/')),
+                source: Some(page.file.clone()),
                 contents: html,
             }),
             Err(err) => {

@@ -1,0 +1,88 @@
+//! Checks on the finished HTML of each page, where templates and Markdown meet: an `id` used
+//! twice breaks `#links` to it, and an `<img>` without `alt` hides what it shows.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::lint::{Warning, WarningKind};
+use crate::render::RenderedFile;
+
+/// Problems in the rendered HTML files, located in the page's source file when it has one
+/// (line 1: the HTML's own line is given in the message).
+pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for file in files.iter().filter(|f| f.output_path.ends_with(".html")) {
+        let path = file
+            .source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&file.output_path));
+        let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
+        for (index, line) in file.contents.lines().enumerate() {
+            for id in attribute_values(line, " id=\"") {
+                if let Some(first) = first_line.insert(id, index + 1) {
+                    warnings.push(Warning {
+                        kind: WarningKind::DuplicateId,
+                        path: path.clone(),
+                        line: 1,
+                        message: format!(
+                            "{}:{}: id `{id}` is used twice (first on line {first}); links to #{id} reach only the first",
+                            file.output_path,
+                            index + 1
+                        ),
+                    });
+                }
+            }
+            for tag in line.split("<img").skip(1) {
+                let tag = tag.split('>').next().unwrap_or(tag);
+                if !tag.contains(" alt=") {
+                    warnings.push(Warning {
+                        kind: WarningKind::MissingAlt,
+                        path: path.clone(),
+                        line: 1,
+                        message: format!(
+                            "{}:{}: an <img> in the template has no alt attribute; add alt=\"what it shows\" (alt=\"\" if it is decoration)",
+                            file.output_path,
+                            index + 1
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    warnings
+}
+
+/// The values of `attribute` (given with its opening quote) on one line of HTML.
+fn attribute_values<'a>(line: &'a str, attribute: &str) -> Vec<&'a str> {
+    line.split(attribute)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(html: &str) -> RenderedFile {
+        RenderedFile {
+            output_path: "a/index.html".into(),
+            source: Some(PathBuf::from("content/a.md")),
+            contents: html.into(),
+        }
+    }
+
+    #[test]
+    fn finds_duplicate_ids_and_images_without_alt() {
+        let found = audit_html(&[page(
+            "<h2 id=\"x\">A</h2>\n<p id=\"y\"></p><h2 id=\"x\">B</h2>\n<img src=\"a.png\" alt=\"A\"><img src=\"b.png\">",
+        )]);
+        let kinds: Vec<WarningKind> = found.iter().map(|w| w.kind).collect();
+        assert_eq!(kinds, [WarningKind::DuplicateId, WarningKind::MissingAlt]);
+        assert!(
+            found[0]
+                .message
+                .contains("a/index.html:2: id `x` is used twice (first on line 1)")
+        );
+    }
+}
