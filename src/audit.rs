@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use crate::lint::{Warning, WarningKind};
 use crate::render::RenderedFile;
 
-/// Problems in the rendered HTML files, located in the page's source file when it has one
-/// (line 1: the HTML's own line is given in the message).
+/// Problems in the rendered HTML files, named by the page's source file when it has one; the
+/// message gives the line in the HTML, which may come from a template.
 pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for file in files.iter().filter(|f| f.output_path.ends_with(".html")) {
@@ -23,9 +23,9 @@ pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
                     warnings.push(Warning {
                         kind: WarningKind::DuplicateId,
                         path: path.clone(),
-                        line: 1,
+                        line: 0,
                         message: format!(
-                            "{}:{}: id `{id}` is used twice (first on line {first}); links to #{id} reach only the first",
+                            "id `{id}` is used twice in {} (HTML lines {first} and {}); links to #{id} reach only the first",
                             file.output_path,
                             index + 1
                         ),
@@ -38,9 +38,9 @@ pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
                     warnings.push(Warning {
                         kind: WarningKind::MissingAlt,
                         path: path.clone(),
-                        line: 1,
+                        line: 0,
                         message: format!(
-                            "{}:{}: an <img> in the template has no alt attribute; add alt=\"what it shows\" (alt=\"\" if it is decoration)",
+                            "an <img> in {} (HTML line {}) has no alt attribute; add alt=\"what it shows\" in its template (alt=\"\" if it is decoration)",
                             file.output_path,
                             index + 1
                         ),
@@ -82,7 +82,9 @@ mod tests {
         assert!(
             found[0]
                 .message
-                .contains("a/index.html:2: id `x` is used twice (first on line 1)")
+                .contains("id `x` is used twice in a/index.html (HTML lines 1 and 2)"),
+            "{}",
+            found[0].message
         );
     }
 }

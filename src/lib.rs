@@ -46,15 +46,16 @@ pub struct CheckReport {
     pub warnings: Vec<lint::Warning>,
 }
 
-/// A site rendered in memory, ready to write.
+/// A site rendered in memory, with every error and warning found on the way.
 struct Rendered {
     pages: usize,
     rendered: render::RenderOutput,
+    errors: Vec<Error>,
 }
 
 /// Runs every stage but the write: config, content, fact checks, templates, render, the
 /// publishing files and the audits. Each stage runs as far as it can, so the errors of all
-/// files come back together.
+/// files come back together; `Err` only when there is no config or no templates to render with.
 fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
     let mut errors = Vec::new();
     let config = config::load_config(options)
@@ -82,44 +83,39 @@ fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
         return Err(errors);
     };
     // Render even when some files failed to load, to report template errors in the same run.
-    match render::render_site(&site, &config, &mut templates, &options.root) {
-        Ok(mut rendered) if errors.is_empty() => {
-            rendered.warnings.extend(audit::audit_html(&rendered.files));
-            rendered
-                .warnings
-                .extend(lint::root_relative_urls(&options.root, &site));
-            rendered
-                .files
-                .extend(publish::publishing_files(&site, &config));
-            Ok(Rendered {
-                pages: site.all_pages().count(),
-                rendered,
-            })
-        }
-        Ok(_) => Err(errors),
-        Err(render_errors) => {
-            errors.extend(render_errors);
-            Err(errors)
-        }
-    }
+    let (mut rendered, render_errors) =
+        render::render_site(&site, &config, &mut templates, &options.root);
+    errors.extend(render_errors);
+    rendered.warnings.extend(audit::audit_html(&rendered.files));
+    rendered
+        .warnings
+        .extend(lint::root_relative_urls(&options.root, &site));
+    rendered
+        .files
+        .extend(publish::publishing_files(&site, &config));
+    Ok(Rendered {
+        pages: site.all_pages().count(),
+        rendered,
+        errors,
+    })
 }
 
 /// Builds the site described by `options` and writes it. On failure nothing is written and
 /// every error found is returned.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let target = match output::check_output_dir(&options.root, &options.output_dir(), options.force)
-    {
-        Ok(target) => target,
-        Err(refused) => {
-            // Still report the site's own errors, so one run shows everything to fix.
-            let mut errors = vec![refused];
-            if let Err(more) = render_in_memory(options) {
-                errors.extend(more);
+    let target = output::check_output_dir(&options.root, &options.output_dir(), options.force);
+    let site = render_in_memory(options);
+    let (target, site) = match (target, site) {
+        (Ok(target), Ok(site)) if site.errors.is_empty() => (target, site),
+        (target, site) => {
+            let mut errors: Vec<Error> = target.err().into_iter().collect();
+            match site {
+                Ok(site) => errors.extend(site.errors),
+                Err(site_errors) => errors.extend(site_errors),
             }
             return Err(errors.into());
         }
     };
-    let site = render_in_memory(options)?;
     let rendered = site.rendered;
     output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
     Ok(BuildReport {
@@ -139,9 +135,11 @@ pub fn check(options: &BuildOptions) -> CheckReport {
                 .warnings
                 .into_iter()
                 .partition(|w| w.kind.fails_check());
+            let mut errors = site.errors;
+            errors.extend(failing.into_iter().map(Error::Check));
             CheckReport {
                 pages: site.pages,
-                errors: failing.into_iter().map(Error::Check).collect(),
+                errors,
                 warnings,
             }
         }

@@ -19,7 +19,7 @@ pub struct Warning {
     pub kind: WarningKind,
     /// The file, relative to the site root.
     pub path: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 when the problem has no line in the source file.
     pub line: usize,
     /// What is wrong and how to fix it.
     pub message: String,
@@ -48,7 +48,10 @@ impl WarningKind {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        match self.line {
+            0 => write!(f, "{}: {}", self.path.display(), self.message),
+            line => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+        }
     }
 }
 

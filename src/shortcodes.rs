@@ -18,34 +18,99 @@ pub struct ShortcodeError {
     pub help: String,
 }
 
-/// Replaces every shortcode call in `body` by its rendered template.
+/// Replaces every shortcode call in `body` by its rendered template: inline calls
+/// `{{ name(…) }}` in place, block calls `{% name(…) %}…{% end %}` (the text between is the
+/// template's `body`) by one line of HTML followed by blank lines, so that the lines after
+/// keep their numbers for error messages.
 pub fn expand(body: &str, tera: &Tera) -> Result<String, ShortcodeError> {
-    if !body.contains("{{") {
+    if !body.contains("{{") && !body.contains("{%") {
         return Ok(body.to_string());
     }
+    let lines: Vec<&str> = body.split_inclusive('\n').collect();
     let mut out = String::with_capacity(body.len());
     let mut fence: Option<&str> = None;
-    for (index, line) in body.split_inclusive('\n').enumerate() {
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
         let trimmed = line.trim_start();
+        let fail = |(message, help): (String, String)| ShortcodeError {
+            line: index + 1,
+            message,
+            help,
+        };
         if let Some(open) = fence {
             if trimmed.starts_with(open) {
                 fence = None;
             }
             out.push_str(line);
-            continue;
-        }
-        if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
+        } else if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
             fence = Some(open);
             out.push_str(line);
+        } else if let Some(call) = trimmed.strip_prefix("{%") {
+            let consumed = expand_block(call, &lines[index..], tera, &mut out).map_err(fail)?;
+            index += consumed;
             continue;
+        } else {
+            expand_line(line, tera, &mut out).map_err(fail)?;
         }
-        expand_line(line, tera, &mut out).map_err(|(message, help)| ShortcodeError {
-            line: index + 1,
-            message,
-            help,
-        })?;
+        index += 1;
     }
     Ok(out)
+}
+
+/// Renders the block shortcode opening at `lines[0]` (`call` is the text after its `{%`) and
+/// returns how many lines it took.
+fn expand_block(
+    call: &str,
+    lines: &[&str],
+    tera: &Tera,
+    out: &mut String,
+) -> Result<usize, (String, String)> {
+    const END: &str = "{% end %}";
+    let usage = || "write block shortcodes as {% name(key=\"value\") %}text{% end %}".to_string();
+    let (call, after_open) = call.split_once("%}").ok_or_else(|| {
+        (
+            "`{%` opens a block shortcode that is never closed with `%}`".to_string(),
+            usage(),
+        )
+    })?;
+    let call = call.trim();
+    // The body runs from after `%}` to the first `{% end %}`, on this line or a later one.
+    let mut body = String::new();
+    let mut rest = after_open;
+    let mut taken = 1;
+    loop {
+        if let Some(at) = rest.find(END) {
+            body.push_str(&rest[..at]);
+            if !rest[at + END.len()..].trim().is_empty() {
+                return Err((
+                    format!(
+                        "text after `{END}` on the same line: `{}`",
+                        rest[at + END.len()..].trim()
+                    ),
+                    "start that text on a new line".into(),
+                ));
+            }
+            break;
+        }
+        body.push_str(rest);
+        let Some(next) = lines.get(taken) else {
+            return Err((
+                format!("block shortcode `{call}` is never closed with `{END}`"),
+                usage(),
+            ));
+        };
+        rest = next;
+        taken += 1;
+    }
+    let html = render_call(call, Some(body.trim_matches('\n')), tera)?;
+    out.push_str(&html);
+    out.push('\n');
+    // A blank line ends the HTML block; a block over several lines keeps the line count.
+    for _ in 0..taken.saturating_sub(1).max(1) {
+        out.push('\n');
+    }
+    Ok(taken)
 }
 
 /// Expands the calls in one line, leaving `code spans` alone.
@@ -71,7 +136,7 @@ fn expand_line(line: &str, tera: &Tera, out: &mut String) -> Result<(), (String,
                         "close it on the same line, or write the braces in a code span".into(),
                     ));
                 };
-                out.push_str(&render_call(after[..end].trim(), tera)?);
+                out.push_str(&render_call(after[..end].trim(), None, tera)?);
                 rest = &after[end + 2..];
             }
             _ => {
@@ -83,8 +148,9 @@ fn expand_line(line: &str, tera: &Tera, out: &mut String) -> Result<(), (String,
     Ok(())
 }
 
-/// Renders `name(key=value, …)` with `templates/shortcodes/name.html`.
-fn render_call(call: &str, tera: &Tera) -> Result<String, (String, String)> {
+/// Renders `name(key=value, …)` with `templates/shortcodes/name.html`; a block shortcode's
+/// text is the variable `body`.
+fn render_call(call: &str, body: Option<&str>, tera: &Tera) -> Result<String, (String, String)> {
     let usage = || "write shortcodes as {{ name(key=\"value\", n=1) }}".to_string();
     let (name, args) = call
         .strip_suffix(')')
@@ -117,6 +183,9 @@ fn render_call(call: &str, tera: &Tera) -> Result<String, (String, String)> {
     let mut context = Context::new();
     for (key, value) in parse_args(args).map_err(|message| (message, usage()))? {
         context.insert_value(key, value);
+    }
+    if let Some(body) = body {
+        context.insert("body", body);
     }
     let html = tera.render(&template, &context).map_err(|err| {
         (
@@ -211,6 +280,32 @@ mod tests {
         assert_eq!(err.line, 3);
         assert!(err.message.contains("unknown shortcode `small`"));
         assert!(err.help.contains("use one of: big"), "{}", err.help);
+    }
+
+    #[test]
+    fn block_shortcodes_get_their_body_and_keep_line_numbers() {
+        let mut tera = tera();
+        tera.add_raw_template(
+            "shortcodes/note.html",
+            "<aside class=\"{{ kind }}\">\n{{ body }}\n</aside>",
+        )
+        .unwrap();
+        let body = "a\n{% note(kind=\"tip\") %}\nTwo\nlines\n{% end %}\nb {{ big(text=\"x\") }}\n";
+        let out = expand(body, &tera).unwrap();
+        assert_eq!(
+            out,
+            "a\n<aside class=\"tip\"> Two lines </aside>\n\n\n\nb <b>x</b>\n"
+        );
+        assert_eq!(out.lines().count(), body.lines().count());
+        let one_line = expand("{% note(kind=\"x\") %}Hi{% end %}\n", &tera).unwrap();
+        assert_eq!(one_line, "<aside class=\"x\"> Hi </aside>\n\n");
+        let err = expand("ok\n{% note(kind=\"x\") %}\nnever closed\n", &tera).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.message.contains("never closed with `{% end %}`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -127,14 +127,15 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
     })
 }
 
-/// Renders every page and section of `site`. Markdown is rendered once per page; all template
-/// failures are returned together.
+/// Renders every page and section of `site`. Markdown is rendered once per page. Pages that
+/// fail are left out of the output and their errors returned beside it, all together, so that
+/// `check` can still audit the rest.
 pub fn render_site(
     site: &Site,
     config: &Config,
     templates: &mut Templates,
     root: &Path,
-) -> Result<RenderOutput, Vec<Error>> {
+) -> (RenderOutput, Vec<Error>) {
     add_site_data(templates, site, config);
     let templates = &*templates;
     let tera = &templates.tera;
@@ -260,11 +261,7 @@ pub fn render_site(
         Ok(file) => files.push(file),
         Err(err) => errors.push(err),
     }
-    if errors.is_empty() {
-        files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
-        output.files = files;
-        Ok(output)
-    } else {
-        Err(errors)
-    }
+    files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
+    output.files = files;
+    (output, errors)
 }
