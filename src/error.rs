@@ -17,6 +17,16 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// A symbolic link in `content/`: never followed, so nothing outside the site is read.
+    #[error(
+        "{}: is a symbolic link, which factsheet does not follow\n  help: put the file or folder itself in content/",
+        path.display()
+    )]
+    Symlink {
+        /// The link, relative to the site root.
+        path: PathBuf,
+    },
+
     /// A content or config file holds bytes that are not UTF-8.
     #[error(
         "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",
@@ -228,6 +238,42 @@ pub(crate) fn utf8_error_line(bytes: &[u8], error: &std::str::Utf8Error) -> usiz
 }
 
 impl Error {
+    /// The file, line and column (when known) the error points at, relative to the site root.
+    pub fn location(&self) -> Option<(&std::path::Path, usize, Option<usize>)> {
+        match self {
+            Error::NotUtf8 { path, line }
+            | Error::UnterminatedFrontMatter { path, line }
+            | Error::UnknownKey { path, line, .. }
+            | Error::Missing { path, line, .. }
+            | Error::InvalidValue { path, line, .. } => Some((path, *line, None)),
+            Error::InvalidYaml {
+                path, line, column, ..
+            } => Some((path, *line, *column)),
+            Error::Check(warning) if warning.line > 0 => Some((&warning.path, warning.line, None)),
+            _ => None,
+        }
+    }
+
+    /// The error as an editor reads it, like rustc: the message, then the line of the file it
+    /// points at with a caret under the spot, then the help. Files are read from `root`.
+    pub fn report(&self, root: &std::path::Path) -> String {
+        let text = self.to_string();
+        let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let mut out = format!("error: {head}\n");
+        if let Some(excerpt) = self.location().and_then(|(path, line, column)| {
+            let bytes = std::fs::read(root.join(path)).ok()?;
+            let source = String::from_utf8_lossy(&bytes);
+            excerpt(&source, line, column)
+        }) {
+            out.push_str(&excerpt);
+        }
+        for line in rest.lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+
     /// Turns a YAML failure into the error an editor reads: the line is moved from the YAML
     /// block into the file (`line_offset` lines precede the block), unknown and missing keys
     /// get their own messages.
@@ -270,6 +316,16 @@ impl Error {
                 help: format!("add a line `{key}: ...`"),
             };
         }
+        if err.message.contains("expected struct") || err.message.contains("expected a map") {
+            return Error::InvalidYaml {
+                path,
+                line,
+                column: err.column,
+                message: "front matter must be `key: value` lines, not a list or a single value"
+                    .into(),
+                help: "write it as `title: Your title`, one key per line".into(),
+            };
+        }
         let help = if err.message.contains("tab") || text.contains('\t') {
             "YAML does not allow tabs for indentation: indent with spaces"
         } else if err.message.contains("invalid type") {
@@ -285,6 +341,29 @@ impl Error {
             help: help.to_string(),
         }
     }
+}
+
+/// Line `line` of `source` with its number in a gutter and a caret under `column` (or under
+/// the whole line when the column is unknown).
+fn excerpt(source: &str, line: usize, column: Option<usize>) -> Option<String> {
+    let text = source.lines().nth(line.checked_sub(1)?)?.trim_end_matches('\r');
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let indent = text.len() - text.trim_start().len();
+    let (start, width) = match column {
+        Some(column) => (column.saturating_sub(1).min(text.chars().count()), 1),
+        None => (indent, text.trim().chars().count().max(1)),
+    };
+    // Keep tabs so the caret lines up with the text above it.
+    let lead: String = text
+        .chars()
+        .take(start)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!(
+        "{pad} |\n{line} | {text}\n{pad} | {lead}{}\n",
+        "^".repeat(width)
+    ))
 }
 
 /// 1-based line of the first `key:` in a YAML text, at any indentation.
@@ -326,7 +405,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::closest;
+    use super::{closest, excerpt};
+
+    #[test]
+    fn excerpt_points_at_the_column_or_the_line() {
+        let source = "---\ntitle: a\n  weight: x\n---\n";
+        assert_eq!(
+            excerpt(source, 3, Some(9)).as_deref(),
+            Some("  |\n3 |   weight: x\n  |         ^\n")
+        );
+        assert_eq!(
+            excerpt(source, 2, None).as_deref(),
+            Some("  |\n2 | title: a\n  | ^^^^^^^^\n")
+        );
+        assert_eq!(excerpt(source, 9, None), None);
+        assert_eq!(excerpt(source, 0, None), None);
+    }
 
     #[test]
     fn suggests_close_keys_only() {

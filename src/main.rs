@@ -101,7 +101,9 @@ fn build(options: &BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprint!("{failure}");
+            for error in &failure.errors {
+                eprint!("{}", error.report(&options.root));
+            }
             eprintln!(
                 "Build failed with {}; the previous output, if any, was left as it was.",
                 plural(failure.errors.len(), "error")
@@ -114,7 +116,7 @@ fn build(options: &BuildOptions) -> ExitCode {
 fn check(options: &BuildOptions) -> ExitCode {
     let report = factsheet::check(options);
     for error in &report.errors {
-        eprintln!("error: {error}");
+        eprint!("{}", error.report(&options.root));
     }
     for warning in &report.warnings {
         eprintln!("warning: {warning}");

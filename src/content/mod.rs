@@ -115,17 +115,14 @@ fn content_files(root: &Path, errors: &mut Vec<Error>) -> Vec<PathBuf> {
         };
         let name = entry.file_name().to_string_lossy();
         let relative = relative_to(root, entry.path());
-        if name.starts_with('.') || !name.ends_with(".md") {
+        if name.starts_with('.') {
             continue;
         }
-        if entry.path_is_symlink() {
-            errors.push(Error::InvalidValue {
-                path: relative,
-                line: 1,
-                message: "is a symbolic link, which factsheet does not follow".into(),
-                help: "put the file itself in content/".into(),
-            });
-        } else if entry.file_type().is_file() {
+        // Links are not followed, so nothing outside the site (or a loop) is ever read; say
+        // so instead of silently leaving out what the editor meant to include.
+        if entry.path_is_symlink() && (name.ends_with(".md") || entry.path().is_dir()) {
+            errors.push(Error::Symlink { path: relative });
+        } else if entry.file_type().is_file() && name.ends_with(".md") {
             files.push(relative);
         }
     }
