@@ -346,7 +346,10 @@ impl Error {
 /// Line `line` of `source` with its number in a gutter and a caret under `column` (or under
 /// the whole line when the column is unknown).
 fn excerpt(source: &str, line: usize, column: Option<usize>) -> Option<String> {
-    let text = source.lines().nth(line.checked_sub(1)?)?.trim_end_matches('\r');
+    let text = source
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .trim_end_matches('\r');
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     let indent = text.len() - text.trim_start().len();

@@ -1,7 +1,7 @@
 //! Stage 4, markdown: pulldown-cmark with the GitHub extensions, unique heading ids and a table
 //! of contents.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -116,13 +116,16 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
         .chain(text.match_indices('\n').map(|(at, _)| at + 1))
         .collect();
     let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
-    let mut used_ids: HashSet<String> = parsed
-        .iter()
-        .filter_map(|(event, _)| match event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect();
+    let mut used_ids = UsedIds {
+        taken: parsed
+            .iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect(),
+        ..UsedIds::default()
+    };
     let mut out: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
     let mut rendered = Rendered::default();
     let mut flat_toc = Vec::new();
@@ -339,15 +342,23 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// `base`, or `base-1`, `base-2`… when taken.
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+/// Ids taken so far on a page, and the next suffix to try for each base.
+#[derive(Default)]
+struct UsedIds {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+/// `base`, or `base-1`, `base-2`… when taken. The next suffix is remembered per base, so a page
+/// with thousands of equal headings stays linear.
+fn unique_id(base: &str, used: &mut UsedIds) -> String {
     let mut candidate = base.to_string();
-    let mut n = 1;
-    while used.contains(&candidate) {
+    let n = used.next_suffix.entry(base.to_string()).or_insert(1);
+    while used.taken.contains(&candidate) {
         candidate = format!("{base}-{n}");
-        n += 1;
+        *n += 1;
     }
-    used.insert(candidate.clone());
+    used.taken.insert(candidate.clone());
     candidate
 }
 

@@ -389,3 +389,160 @@ fn usage_errors_exit_with_code_2() {
     let run = site.build(&["--no-such-flag"]);
     assert_eq!(run.code(), Some(2), "{}", run.stderr);
 }
+
+#[test]
+fn front_matter_that_is_not_a_map_is_explained() {
+    let run = break_and_rebuild(|site| {
+        site.write("content/notes/beta.md", "---\n- a\n- b\n---\nBody.\n")
+    });
+    assert!(
+        run.stderr.contains("content/notes/beta.md:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("front matter must be `key: value` lines"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn wrong_types_for_draft_and_date_name_the_line() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\ndraft: yes\n---\n",
+        );
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\ndate: 2021\n---\n",
+        );
+    });
+    assert!(run.stderr.contains("content/notes/beta.md:3:8: invalid YAML: draft: invalid type: string \"yes\", expected a boolean"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:3: `date: 2021` is not a date"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn errors_quote_the_line_with_a_caret() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\nweight: heavy\n---\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("  |\n3 | weight: heavy\n  |         ^\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_refused_and_never_read() {
+    let outside = tempfile::tempdir().expect("temp");
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "---\ntitle: SECRET-TEXT\n---\n").expect("write");
+    let run = break_and_rebuild(|site| {
+        let content = site.root().join("content");
+        std::os::unix::fs::symlink(&secret, content.join("notes/linked.md")).expect("symlink");
+        std::os::unix::fs::symlink(outside.path(), content.join("elsewhere")).expect("symlink");
+        std::os::unix::fs::symlink(content.join("notes"), content.join("notes/loop"))
+            .expect("symlink");
+    });
+    for path in [
+        "content/notes/linked.md",
+        "content/elsewhere",
+        "content/notes/loop",
+    ] {
+        assert!(
+            run.stderr.contains(&format!(
+                "{path}: is a symbolic link, which factsheet does not follow"
+            )),
+            "{path}: {}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("SECRET-TEXT"), "{}", run.stderr);
+}
+
+#[test]
+fn missing_content_folder_is_named() {
+    let run =
+        break_and_rebuild(|site| std::fs::remove_dir_all(site.root().join("content")).expect("rm"));
+    assert!(
+        run.stderr.contains("content: cannot read"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn site_yaml_without_title_or_as_a_list_is_explained() {
+    let run = break_and_rebuild(|site| site.write("site.yaml", "base_url: /\n"));
+    assert!(
+        run.stderr.contains("site.yaml:1: `title` is missing"),
+        "{}",
+        run.stderr
+    );
+    let run = break_and_rebuild(|site| site.write("site.yaml", "- title: x\n"));
+    assert!(run.stderr.contains("site.yaml:1:"), "{}", run.stderr);
+}
+
+#[test]
+fn html_in_titles_is_escaped() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/notes/html.md",
+        "---\ntitle: \"<script>alert(1)</script> & more\"\n---\nText.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.read_output("notes/html/index.html");
+    assert!(
+        page.contains("<title>&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; more</title>")
+            || page.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</title>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
+}
+
+#[test]
+fn huge_and_deeply_nested_markdown_builds() {
+    let site = TestSite::fixture("basic");
+    let paragraph = "Figures and sources, quoted and checked, line after line of text. ".repeat(16);
+    let mut big = String::from("---\ntitle: Big\n---\n");
+    while big.len() < 20 * 1024 * 1024 {
+        big.push_str("## Part\n\n");
+        big.push_str(&paragraph);
+        big.push_str("\n\n");
+    }
+    site.write("content/notes/big.md", &big);
+    let deep = format!(
+        "---\ntitle: Deep\n---\n{}deep\n\n{}x\n\n{}x{}\n",
+        "> ".repeat(10_000),
+        "- ".repeat(10_000),
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    site.write("content/notes/deep.md", &deep);
+    let run = site.build(&[]);
+    assert!(run.success(), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+    assert!(site.read_output("notes/deep/index.html").contains("deep"));
+    assert!(
+        site.public()
+            .join("notes/big/index.html")
+            .metadata()
+            .expect("big page")
+            .len()
+            > 20 * 1024 * 1024
+    );
+}

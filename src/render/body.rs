@@ -90,6 +90,7 @@ impl LinkTargets {
     /// anchors are errors with the line of the link and the closest existing target.
     pub fn resolve(&self, page: &Page, rendered: &mut Rendered, config: &Config) -> Vec<Error> {
         let mut errors = Vec::new();
+        let mut urls: BTreeMap<String, String> = BTreeMap::new();
         for link in std::mem::take(&mut rendered.internal_links) {
             let line = page.body_line + link.line - 1;
             let target = link.target.trim_start_matches("@/");
@@ -143,6 +144,26 @@ impl LinkTargets {
         }
         errors
     }
+}
+
+/// `html` with every `href="@/…"` whose target `urls` knows replaced, in one pass.
+fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
+    const OPEN: &str = "href=\"@/";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        let value_start = at + "href=\"".len();
+        out.push_str(&rest[..value_start]);
+        rest = &rest[value_start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        match urls.get(&rest[..end]) {
+            Some(url) => out.push_str(url),
+            None => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn collect_ids(toc: &[TocEntry], ids: &mut BTreeSet<String>) {
