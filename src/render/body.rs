@@ -137,10 +137,10 @@ impl LinkTargets {
             if let Some(anchor) = anchor {
                 url = format!("{url}#{anchor}");
             }
-            rendered.html = rendered.html.replace(
-                &format!("href=\"{}\"", link.target),
-                &format!("href=\"{url}\""),
-            );
+            urls.insert(link.target, url);
+        }
+        if !urls.is_empty() {
+            rendered.html = replace_hrefs(&rendered.html, &urls);
         }
         errors
     }
