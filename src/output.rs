@@ -199,3 +199,52 @@ fn write_error(path: &Path) -> impl FnOnce(io::Error) -> Error {
     let path = path.to_path_buf();
     move |source| Error::Write { path, source }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_output_folders_are_refused_before_anything_is_written() {
+        let site = tempfile::tempdir().expect("temp");
+        let root = site.path();
+        fs::create_dir_all(root.join("static/css")).expect("mkdir");
+        for output in [
+            PathBuf::from("/"),
+            root.to_path_buf(),
+            root.join(".."),
+            root.join("static"),
+            root.join("static/css/out"),
+            root.join("content"),
+            root.join("sources/x"),
+        ] {
+            assert!(
+                check_output_dir(root, &output, true).is_err(),
+                "{} must be refused",
+                output.display()
+            );
+        }
+    }
+
+    #[test]
+    fn only_empty_or_marked_folders_are_replaced_without_force() {
+        let site = tempfile::tempdir().expect("temp");
+        let out = site.path().join("public");
+        assert!(check_output_dir(site.path(), &out, false).is_ok(), "absent");
+        fs::create_dir(&out).expect("mkdir");
+        assert!(check_output_dir(site.path(), &out, false).is_ok(), "empty");
+        fs::write(out.join("mine.txt"), "x").expect("write");
+        assert!(
+            check_output_dir(site.path(), &out, false).is_err(),
+            "foreign"
+        );
+        assert!(check_output_dir(site.path(), &out, true).is_ok(), "forced");
+        fs::write(out.join(OUTPUT_MARKER), "").expect("write");
+        assert!(check_output_dir(site.path(), &out, false).is_ok(), "marked");
+        fs::write(site.path().join("file"), "x").expect("write");
+        assert!(
+            check_output_dir(site.path(), &site.path().join("file"), true).is_err(),
+            "a file"
+        );
+    }
+}
