@@ -141,6 +141,7 @@ impl LinkTargets {
         }
         if !urls.is_empty() {
             rendered.html = replace_hrefs(&rendered.html, &urls);
+            rendered.summary = rendered.summary.as_deref().map(|s| replace_hrefs(s, &urls));
         }
         errors
     }
