@@ -179,6 +179,15 @@ pub enum Error {
     #[error("{0}")]
     Check(crate::lint::Warning),
 
+    /// `serve` could not listen or watch.
+    #[error("{message}\n  help: {help}")]
+    Serve {
+        /// What failed.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+
     /// Writing the output failed; the previous output is left as it was.
     #[error("{}: cannot write: {source}", path.display())]
     Write {

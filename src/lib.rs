@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod serve;
 pub mod shortcodes;
 pub mod yaml;
 
@@ -46,17 +47,20 @@ pub struct CheckReport {
     pub warnings: Vec<lint::Warning>,
 }
 
-/// A site rendered in memory, with every error and warning found on the way.
-struct Rendered {
-    pages: usize,
-    rendered: render::RenderOutput,
-    errors: Vec<Error>,
+/// A site rendered in memory, with every error and warning found on the way, and what an
+/// incremental rebuild needs to re-render part of it.
+pub(crate) struct Project {
+    pub(crate) config: Config,
+    pub(crate) site: content::Site,
+    pub(crate) templates: render::Templates,
+    pub(crate) rendered: render::RenderOutput,
+    pub(crate) errors: Vec<Error>,
 }
 
 /// Runs every stage but the write: config, content, fact checks, templates, render, the
 /// publishing files and the audits. Each stage runs as far as it can, so the errors of all
 /// files come back together; `Err` only when there is no config or no templates to render with.
-fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
+pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Error>> {
     let mut errors = Vec::new();
     let config = config::load_config(options)
         .map_err(|e| errors.push(e))
@@ -93,8 +97,10 @@ fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
     rendered
         .files
         .extend(publish::publishing_files(&site, &config));
-    Ok(Rendered {
-        pages: site.all_pages().count(),
+    Ok(Project {
+        config,
+        site,
+        templates,
         rendered,
         errors,
     })
@@ -104,7 +110,7 @@ fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Vec<Error>> {
 /// every error found is returned.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let target = output::check_output_dir(&options.root, &options.output_dir(), options.force);
-    let site = render_in_memory(options);
+    let site = render_project(options);
     let (target, site) = match (target, site) {
         (Ok(target), Ok(site)) if site.errors.is_empty() => (target, site),
         (target, site) => {
@@ -116,10 +122,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(errors.into());
         }
     };
+    let pages = site.site.all_pages().count();
     let rendered = site.rendered;
     output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
     Ok(BuildReport {
-        pages: site.pages,
+        pages,
         output: target,
         warnings: rendered.warnings,
     })
@@ -128,7 +135,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// Does the whole build in memory and writes nothing: every error of the build, plus the
 /// warnings that [`lint::WarningKind::fails_check`] makes errors here.
 pub fn check(options: &BuildOptions) -> CheckReport {
-    match render_in_memory(options) {
+    match render_project(options) {
         Ok(site) => {
             let (failing, warnings): (Vec<_>, Vec<_>) = site
                 .rendered
@@ -138,7 +145,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             let mut errors = site.errors;
             errors.extend(failing.into_iter().map(Error::Check));
             CheckReport {
-                pages: site.pages,
+                pages: site.site.all_pages().count(),
                 errors,
                 warnings,
             }

@@ -36,6 +36,20 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build, serve on localhost under the site's base path, rebuild and reload on change.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write a small starter site into DIR (which must be new or empty).
     Init {
         /// The folder to create the site in.
@@ -78,6 +92,19 @@ fn main() -> ExitCode {
         } => build(&site.options(output, force)),
         Command::Check { site } => check(&site.options(None, false)),
         Command::Init { dir } => init(&dir),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => serve(
+            factsheet::serve::ServeOptions {
+                site: site.options(None, false),
+                bind,
+                port,
+            },
+            open,
+        ),
     }
 }
 
@@ -150,6 +177,60 @@ fn init(dir: &std::path::Path) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(options: factsheet::serve::ServeOptions, open: bool) -> ExitCode {
+    use factsheet::serve::{RebuildScope, ServeEvent};
+    use std::io::Write;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines on the network can read the preview",
+            options.bind
+        );
+    }
+    let root = options.site.root.clone();
+    let result = factsheet::serve::serve(options, &mut |event| match event {
+        ServeEvent::Listening { url } => {
+            println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+            let _ = std::io::stdout().flush();
+            if open {
+                let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+            }
+        }
+        ServeEvent::Rebuilt {
+            changed,
+            rebuilt,
+            elapsed,
+        } => {
+            let what = match rebuilt.scope {
+                RebuildScope::Full => "the whole site".to_string(),
+                RebuildScope::Page | RebuildScope::Copy | RebuildScope::Nothing => {
+                    rebuilt.written.join(", ")
+                }
+            };
+            let changed: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+            println!(
+                "{} changed: rebuilt {what} in {} ms",
+                changed.join(", "),
+                elapsed.as_millis()
+            );
+            let _ = std::io::stdout().flush();
+        }
+        ServeEvent::Failed { report } => {
+            eprint!("{report}");
+            eprintln!("Rebuild failed; still serving the last good site.");
+        }
+        ServeEvent::Stopped => println!("Stopped."),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            for error in &failure.errors {
+                eprint!("{}", error.report(&root));
+            }
             ExitCode::from(1)
         }
     }

@@ -133,8 +133,9 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Reads and parses one content file; `true` when it is a section's `_index.md`.
-fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
+/// Reads and parses one content file (a path relative to the site root); `true` when it is a
+/// section's `_index.md`.
+pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
     let text = read_text(root, file)?;
     let split = front_matter::split(&text).map_err(|line| Error::UnterminatedFrontMatter {
         path: file.to_path_buf(),

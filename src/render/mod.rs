@@ -3,6 +3,7 @@
 
 mod body;
 mod context;
+mod partial;
 mod templates;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use crate::content::{Page, Site};
 use crate::error::{Error, tera_report};
 use crate::markdown::Rendered;
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
+pub use partial::rerender_page;
 use templates::SiteIndex;
 pub use templates::{Templates, load_templates};
 
@@ -29,6 +31,10 @@ pub struct RenderOutput {
     pub assets: Vec<(std::path::PathBuf, String)>,
     /// Problems that do not stop the build.
     pub warnings: Vec<crate::lint::Warning>,
+    /// The rendered Markdown of each page (as `Site::pages`), kept for incremental rebuilds.
+    pub page_markdown: Vec<Rendered>,
+    /// The rendered Markdown of each section (as `Site::sections`).
+    pub section_markdown: Vec<Rendered>,
 }
 
 /// One rendered HTML document and the site path it is served at.
@@ -96,6 +102,42 @@ fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteInd
         .index
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Renders one page or section with `template` from its front matter, else `default_template`.
+pub fn render_document(
+    tera: &Tera,
+    page: &Page,
+    default_template: &str,
+    context: &Context,
+) -> Result<RenderedFile, Error> {
+    let template = page.front.template.as_deref().unwrap_or(default_template);
+    if !tera.contains_template(template) {
+        let mut available: Vec<String> = tera
+            .get_template_names()
+            .filter(|name| !name.starts_with("partials/"))
+            .map(str::to_string)
+            .collect();
+        available.sort();
+        return Err(Error::TemplateMissing {
+            path: page.file.clone(),
+            template: template.to_string(),
+            available,
+        });
+    }
+    let contents = tera
+        .render(template, context)
+        .map_err(|err| Error::TemplateRender {
+            path: page.file.clone(),
+            same_error_in: 0,
+            template: template.to_string(),
+            message: tera_report(&err),
+        })?;
+    Ok(RenderedFile {
+        output_path: format!("{}index.html", page.path.trim_start_matches('/')),
+        source: Some(page.file.clone()),
+        contents,
+    })
 }
 
 /// The template for `404.html`; GitHub Pages serves that file for every missing URL.
@@ -196,50 +238,24 @@ pub fn render_site(
         .collect();
     add_listings(templates, &section_contexts);
 
-    let mut available: Vec<String> = tera
-        .get_template_names()
-        .filter(|name| !name.starts_with("partials/"))
-        .map(str::to_string)
-        .collect();
-    available.sort();
     let mut files = Vec::new();
     let mut render = |page: &Page, default_template: &str, context: Context| {
-        let template = page.front.template.as_deref().unwrap_or(default_template);
-        if !tera.contains_template(template) {
-            errors.push(Error::TemplateMissing {
-                path: page.file.clone(),
-                template: template.to_string(),
-                available: available.clone(),
-            });
-            return;
-        }
-        match tera.render(template, &context) {
-            Ok(html) => files.push(RenderedFile {
-                output_path: format!("{}index.html", page.path.trim_start_matches('/')),
-                source: Some(page.file.clone()),
-                contents: html,
-            }),
-            Err(err) => {
-                let message = tera_report(&err);
-                // A template bug fails every page that uses it: report it once.
-                let earlier = errors.iter_mut().find_map(|e| match e {
+        match render_document(tera, page, default_template, &context) {
+            Ok(file) => files.push(file),
+            // A template bug fails every page that uses it: report it once.
+            Err(Error::TemplateRender { message, .. })
+                if errors.iter_mut().any(|e| match e {
                     Error::TemplateRender {
                         message: m,
                         same_error_in,
                         ..
-                    } if *m == message => Some(same_error_in),
-                    _ => None,
-                });
-                match earlier {
-                    Some(count) => *count += 1,
-                    None => errors.push(Error::TemplateRender {
-                        path: page.file.clone(),
-                        same_error_in: 0,
-                        template: template.to_string(),
-                        message,
-                    }),
-                }
-            }
+                    } if *m == message => {
+                        *same_error_in += 1;
+                        true
+                    }
+                    _ => false,
+                }) => {}
+            Err(err) => errors.push(err),
         }
     };
     for (index, (section, context)) in site.sections.iter().zip(&section_contexts).enumerate() {
@@ -263,5 +279,10 @@ pub fn render_site(
     }
     files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
     output.files = files;
+    drop(page_contexts);
+    drop(section_headers);
+    drop(section_contexts);
+    output.page_markdown = page_markdown;
+    output.section_markdown = section_markdown;
     (output, errors)
 }

@@ -1,0 +1,247 @@
+//! Answers HTTP requests from the output folder, the way GitHub Pages would: under the site's
+//! base path, `index.html` for folders, the site's `404.html` with status 404, no listings. In
+//! HTML it injects the live-reload script, and the error overlay while a rebuild is failing;
+//! built files on disk never contain either.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tiny_http::{Header, Request, Response, StatusCode};
+
+use crate::markdown::escape_markup;
+
+/// The path, under the base path, of the server-sent events stream pages listen to.
+pub const EVENTS_PATH: &str = "__factsheet/events";
+
+/// What the request handlers share with the rebuild loop.
+pub struct Shared {
+    /// The folder served.
+    pub out_dir: PathBuf,
+    /// The site's base path (`/repo/` or `/`).
+    pub base_path: String,
+    /// The last rebuild's error report, while it is failing.
+    pub error: Mutex<Option<String>>,
+    /// One sender per open page, for reload messages.
+    pub listeners: Mutex<Vec<Sender<&'static str>>>,
+}
+
+impl Shared {
+    /// Tells every open page to `reload` or to swap its stylesheets (`css`).
+    pub fn broadcast(&self, message: &'static str) {
+        let mut listeners = self.listeners.lock().unwrap_or_else(|p| p.into_inner());
+        listeners.retain(|listener| listener.send(message).is_ok());
+    }
+}
+
+/// Answers one request.
+pub fn handle(request: Request, shared: &Arc<Shared>) {
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let Some(decoded) = percent_decode(path) else {
+        return respond_text(request, 400, "bad request: the path is not valid UTF-8");
+    };
+    if decoded.contains(['\\', '\0']) || decoded.split('/').any(|s| s == ".." || s == ".") {
+        return respond_text(request, 400, "bad request: the path leaves the site");
+    }
+    let base = &shared.base_path;
+    if decoded == base.trim_end_matches('/') && base != "/" {
+        return redirect(request, base);
+    }
+    let Some(inside) = decoded.strip_prefix(base.as_str()) else {
+        return respond_text(
+            request,
+            404,
+            &format!("not found: the site is served at {base}"),
+        );
+    };
+    if inside == EVENTS_PATH {
+        return stream_events(request, shared);
+    }
+    let mut file = shared.out_dir.clone();
+    for segment in inside.split('/').filter(|s| !s.is_empty()) {
+        file.push(segment);
+    }
+    if file.is_dir() {
+        if !decoded.ends_with('/') {
+            return redirect(request, &format!("{decoded}/"));
+        }
+        file.push("index.html");
+    }
+    match confined(&shared.out_dir, &file) {
+        Some(file) => respond_file(request, shared, &file, 200),
+        None => {
+            let not_found = shared.out_dir.join("404.html");
+            if not_found.is_file() {
+                respond_file(request, shared, &not_found, 404)
+            } else {
+                respond_text(request, 404, "not found")
+            }
+        }
+    }
+}
+
+/// `file` resolved through any symlinks, if it is a file inside `root`.
+fn confined(root: &Path, file: &Path) -> Option<PathBuf> {
+    let root = root.canonicalize().ok()?;
+    let file = file.canonicalize().ok()?;
+    (file.starts_with(&root) && file.is_file()).then_some(file)
+}
+
+fn percent_decode(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn respond_file(request: Request, shared: &Shared, file: &Path, status: u16) {
+    let Ok(mut bytes) = std::fs::read(file) else {
+        return respond_text(request, 404, "not found");
+    };
+    let kind = content_type(file);
+    if kind.starts_with("text/html") {
+        bytes = inject(&String::from_utf8_lossy(&bytes), shared).into_bytes();
+    }
+    let mut response = Response::from_data(bytes).with_status_code(StatusCode(status));
+    for h in [
+        header("Content-Type", kind),
+        header("Cache-Control", "no-store"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+fn respond_text(request: Request, status: u16, text: &str) {
+    let mut response = Response::from_string(text).with_status_code(StatusCode(status));
+    if let Some(h) = header("Content-Type", "text/plain; charset=utf-8") {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+fn redirect(request: Request, location: &str) {
+    let mut response = Response::empty(StatusCode(301));
+    if let Some(h) = header("Location", location) {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+/// The page as built, plus the live-reload script and, while a rebuild fails, the overlay.
+fn inject(html: &str, shared: &Shared) -> String {
+    let events = format!("{}{EVENTS_PATH}", shared.base_path);
+    let mut extra = format!(
+        "<script>/* factsheet serve: live reload */(() => {{ const events = new EventSource({events:?}); events.onmessage = (e) => {{ if (e.data === 'css') {{ for (const link of document.querySelectorAll('link[rel=stylesheet]')) {{ const url = new URL(link.href); url.searchParams.set('reload', Date.now()); link.href = url.href; }} }} else {{ location.reload(); }} }}; }})();</script>"
+    );
+    let error = shared.error.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(report) = error.as_deref() {
+        extra.push_str(&format!(
+            "<div id=\"factsheet-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#2b0b0b;color:#ffe9e9;font:14px/1.45 ui-monospace,monospace;border-top:4px solid #ff6b6b\"><strong>The last rebuild failed; this is the last good version of the page.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
+            escape_markup(report)
+        ));
+    }
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+/// Keeps the request open and sends `data: reload` / `data: css` events as rebuilds finish.
+/// The stream is written straight to the socket (tiny_http would buffer a chunked body); it
+/// ends when the tab closes or the server stops.
+fn stream_events(request: Request, shared: &Arc<Shared>) {
+    let (sender, receiver) = mpsc::channel();
+    shared
+        .listeners
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(sender);
+    let mut socket = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    if socket
+        .write_all(head.as_bytes())
+        .and_then(|()| socket.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let event = match receiver.recv_timeout(Duration::from_secs(15)) {
+            Ok(message) => format!("data: {message}\n\n"),
+            // A comment keeps the stream alive and finds tabs that were closed.
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if socket
+            .write_all(event.as_bytes())
+            .and_then(|()| socket.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(
+            percent_decode("/a%20b/%2e%2e/").as_deref(),
+            Some("/a b/../")
+        );
+        assert_eq!(percent_decode("/%zz%2").as_deref(), Some("/%zz%2"));
+        assert_eq!(percent_decode("/%ff"), None);
+    }
+}
