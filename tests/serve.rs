@@ -1,0 +1,311 @@
+//! `factsheet serve` as an editor uses it: the real binary on a free port, pages fetched over
+//! HTTP, files edited and broken while it runs.
+#![cfg(unix)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::TestSite;
+
+/// A running `factsheet serve`; stopped with Ctrl-C (SIGINT) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    port: u16,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &TestSite) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_factsheet"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let first = lines.next().expect("a first line").expect("utf-8");
+        let url = first
+            .split(" at ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .expect("url")
+            .to_string();
+        let after_host = url.strip_prefix("http://127.0.0.1:").expect("loopback");
+        let (port, base) = after_host.split_at(after_host.find('/').expect("path"));
+        let stdout = Arc::new(Mutex::new(first.clone() + "\n"));
+        let out = Arc::clone(&stdout);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                out.lock().expect("lock").push_str(&(line + "\n"));
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let err = Arc::clone(&stderr);
+        let mut pipe = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                err.lock()
+                    .expect("lock")
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Server {
+            child,
+            base: base.to_string(),
+            port: port.parse().expect("port"),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// GET `path` (raw, not normalised); returns the status and the body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// Polls `path` until its body satisfies `wanted`, for at most two seconds.
+    fn wait_for(&self, path: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let (_, body) = self.get(path);
+            if wanted(&body) {
+                return body;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "not within 2 s; last body:\n{body}\nstderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    /// Ctrl-C, then the exit status and everything printed.
+    fn stop(mut self) -> (bool, String) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(50));
+                return (status.success(), self.stdout.lock().expect("lock").clone());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (false, "did not stop within 5 s".into())
+    }
+}
+
+impl Drop for Server {
+    /// Ctrl-C first, so the server removes its output folder; a kill if it hangs.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_edit_is_served_within_two_seconds() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    assert_eq!(
+        server.base, "/sub/",
+        "served under the base path of base_url"
+    );
+    let page = format!("{}notes/beta/", server.base);
+    let (status, body) = server.get(&page);
+    assert_eq!(status, 200);
+    assert!(body.contains("First by weight."), "{body}");
+    site.write(
+        "content/notes/beta.md",
+        "---\ntitle: Beta\nweight: 1\n---\nEdited while serving.\n",
+    );
+    server.wait_for(&page, |body| body.contains("Edited while serving."));
+    let (stopped, stdout) = server.stop();
+    assert!(stopped, "Ctrl-C stops cleanly: {stdout}");
+    assert!(
+        stdout.contains(
+            "content/notes/beta.md changed: rebuilt notes/beta/index.html, notes/index.html in"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Stopped."), "{stdout}");
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    let page = format!("{}notes/beta/", server.base);
+    site.write(
+        "content/notes/beta.md",
+        "---\ntitle: Beta\nweight: [\n---\nBroken.\n",
+    );
+    let body = server.wait_for(&page, |body| body.contains("id=\"factsheet-error\""));
+    assert!(
+        body.contains("First by weight."),
+        "the last good page: {body}"
+    );
+    assert!(
+        body.contains("content/notes/beta.md:3:"),
+        "file and line in the overlay: {body}"
+    );
+    let started = Instant::now();
+    while !server.stderr().contains("content/notes/beta.md:3:") {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "error in the terminal: {}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    site.write(
+        "content/notes/beta.md",
+        "---\ntitle: Beta\nweight: 1\n---\nFixed.\n",
+    );
+    let body = server.wait_for(&page, |body| body.contains("Fixed."));
+    assert!(
+        !body.contains("factsheet-error"),
+        "the overlay is gone: {body}"
+    );
+}
+
+#[test]
+fn traversal_never_leaves_the_output_folder() {
+    let site = TestSite::fixture("basic");
+    site.write("secret.txt", "TOP SECRET");
+    let server = Server::start(&site);
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "//etc/passwd",
+        "/sub/../secret.txt",
+        "/sub/%2e%2e/secret.txt",
+        "/sub/%2E%2E%2Fsecret.txt",
+        "/sub/..%5csecret.txt",
+        "/sub//etc/passwd",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(
+            !body.contains("TOP SECRET") && !body.contains("root:"),
+            "{path}: {body}"
+        );
+    }
+}
+
+#[test]
+fn missing_pages_get_the_site_404_with_status_404_and_folders_their_index() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "templates/404.html",
+        "<!doctype html><title>Lost</title><p>OUR 404</p></html>",
+    );
+    let server = Server::start(&site);
+    let (status, body) = server.get("/sub/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("OUR 404"), "{body}");
+    let (status, body) = server.get("/sub/notes/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<h1>Notes</h1>"),
+        "index.html for a folder: {body}"
+    );
+    let (status, _) = server.get("/sub/css/");
+    assert_eq!(status, 404, "no directory listing");
+    let (status, body) = server.get("/sub/css/style.css");
+    assert_eq!((status, body.as_str()), (200, "body { color: #222; }\n"));
+}
+
+#[test]
+fn open_pages_are_told_to_reload_and_build_output_has_no_reload_script() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    let (_, page) = server.get(&format!("{}notes/beta/", server.base));
+    assert!(
+        page.contains("new EventSource(\"/sub/__factsheet/events\")"),
+        "{page}"
+    );
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    events
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    write!(
+        events,
+        "GET /sub/__factsheet/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("send");
+    let mut received = String::new();
+    let mut buffer = [0u8; 1024];
+    while !received.contains("retry:") {
+        let n = events.read(&mut buffer).expect("headers");
+        received.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    site.write(
+        "content/notes/beta.md",
+        "---\ntitle: Beta\nweight: 1\n---\nReload me.\n",
+    );
+    while !received.contains("data: reload") {
+        let n = events.read(&mut buffer).expect("an event within 2 s");
+        received.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    site.write("static/css/style.css", "body { color: #000; }\n");
+    while !received.contains("data: css") {
+        let n = events.read(&mut buffer).expect("a css event within 2 s");
+        received.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+
+    let built = TestSite::fixture("basic");
+    built.build_ok(&[]);
+    for (path, bytes) in common::snapshot(&built.public()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("EventSource"),
+            "{path} has the reload script"
+        );
+    }
+}
