@@ -136,7 +136,9 @@ impl Server {
 impl Drop for Server {
     /// Ctrl-C first, so the server removes its output folder; a kill if it hangs.
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(3) {
             if let Ok(Some(_)) = self.child.try_wait() {

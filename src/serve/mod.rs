@@ -59,7 +59,7 @@ pub enum ServeEvent<'a> {
 }
 
 /// How long the watcher waits for more changes before rebuilding (editors write in bursts).
-const DEBOUNCE: Duration = Duration::from_millis(60);
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 enum Message {
     Changed(Vec<PathBuf>),
