@@ -13,6 +13,7 @@ pub mod images;
 pub mod init;
 pub mod lint;
 pub mod markdown;
+pub mod opendata;
 pub mod output;
 pub mod publish;
 pub mod render;

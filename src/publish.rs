@@ -1,9 +1,11 @@
 //! Stage 6a, publish: the files a host and its visitors need besides the pages — `sitemap.xml`,
-//! `robots.txt`, the Atom feed `atom.xml`, `.nojekyll` and `CNAME`.
+//! `robots.txt`, the Atom feed `atom.xml`, the open data `figures.json` and `figures.csv`,
+//! `.nojekyll` and `CNAME`.
 
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::markdown::escape_markup as escape_xml;
+use crate::opendata;
 use crate::render::{RenderedFile, join_url};
 
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
@@ -11,6 +13,7 @@ pub const FEED_FILE: &str = "atom.xml";
 
 /// Every publishing file for `site`.
 pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
+    let records = opendata::records(site, config);
     let mut files = vec![
         file("sitemap.xml", sitemap(site, config)),
         file(
@@ -21,6 +24,8 @@ pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
             ),
         ),
         file(FEED_FILE, atom_feed(site, config)),
+        file(opendata::JSON_FILE, opendata::figures_json(&records, config)),
+        file(opendata::CSV_FILE, opendata::figures_csv(&records)),
         // Branch deploys run Jekyll, which would drop files starting with `_`; this stops it.
         file(".nojekyll", String::new()),
     ];
