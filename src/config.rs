@@ -32,6 +32,16 @@ pub struct Config {
     /// Who the Atom feed names as author (the site title when unset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// The repository on GitHub (`https://github.com/owner/repo`): pages link to their file
+    /// there ("Edit this page").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_url: Option<String>,
+    /// The branch those links use.
+    #[serde(default = "default_branch")]
+    pub repository_branch: String,
+    /// The event the site is about, for structured data (schema.org `Event`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
     /// A custom domain for GitHub Pages, written to `CNAME` (e.g. `facts.example.org`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
@@ -62,6 +72,24 @@ pub struct NavItem {
     pub path: String,
 }
 
+/// The event a fact sheet is about.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Its name, e.g. `Digital Almaty 2021`.
+    pub name: String,
+    /// Its (first) day, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// Its last day, when it lasted more than one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Where it took place, e.g. `Almaty, Kazakhstan`.
+    pub location: String,
+    /// One sentence about it.
+    #[serde(default)]
+    pub description: String,
+}
+
 /// A publication the site cites.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +118,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` from `site.yaml`.
     pub base_url: Option<String>,
+    /// Overrides `repository_url` from `site.yaml` (CI passes the repository it builds).
+    pub repository_url: Option<String>,
     /// Include pages marked `draft: true`.
     pub drafts: bool,
     /// Replace an output folder that factsheet did not make.
@@ -103,6 +133,7 @@ impl BuildOptions {
             root: root.into(),
             output: None,
             base_url: None,
+            repository_url: None,
             drafts: false,
             force: false,
         }
@@ -121,6 +152,10 @@ pub const CONFIG_FILE: &str = "site.yaml";
 
 fn default_base_url() -> String {
     "/".to_string()
+}
+
+fn default_branch() -> String {
+    "main".to_string()
 }
 
 fn default_language() -> String {
@@ -155,6 +190,24 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
         message: format!("base_url `{base_url}` {reason}"),
         help: "use a full URL such as `https://owner.github.io/repo/`, or `/`".into(),
     })?;
+    if let Some(url) = &options.repository_url {
+        config.repository_url = Some(url.clone());
+    }
+    if let Some(event) = &config.event {
+        for (key, date) in [
+            ("start_date", Some(&event.start_date)),
+            ("end_date", event.end_date.as_ref()),
+        ] {
+            if let Some(date) = date.filter(|d| !crate::content::front_matter::is_valid_date(d)) {
+                return Err(Error::InvalidValue {
+                    path,
+                    line: find_key_line(&text, key).unwrap_or(1),
+                    message: format!("event `{key}: {date}` is not a date"),
+                    help: format!("write it as YYYY-MM-DD, e.g. `{key}: 2021-02-05`"),
+                });
+            }
+        }
+    }
     Ok(config)
 }
 

@@ -19,6 +19,7 @@ pub mod publish;
 pub mod render;
 pub mod serve;
 pub mod shortcodes;
+pub mod structured;
 pub mod yaml;
 
 use std::path::PathBuf;

@@ -69,6 +69,9 @@ struct SiteArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Override repository_url from site.yaml (the GitHub repository "Edit this page" links to).
+    #[arg(long)]
+    repository_url: Option<String>,
 }
 
 impl SiteArgs {
@@ -77,6 +80,7 @@ impl SiteArgs {
             root: self.root,
             output,
             base_url: self.base_url,
+            repository_url: self.repository_url,
             drafts: self.drafts,
             force,
         }

@@ -24,7 +24,10 @@ pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
             ),
         ),
         file(FEED_FILE, atom_feed(site, config)),
-        file(opendata::JSON_FILE, opendata::figures_json(&records, config)),
+        file(
+            opendata::JSON_FILE,
+            opendata::figures_json(&records, config),
+        ),
         file(opendata::CSV_FILE, opendata::figures_csv(&records)),
         // Branch deploys run Jekyll, which would drop files starting with `_`; this stops it.
         file(".nojekyll", String::new()),

@@ -20,6 +20,11 @@ pub struct FrontMatter {
     pub description: Option<String>,
     /// `YYYY-MM-DD`, optionally followed by a time; kept as written.
     pub date: Option<String>,
+    /// When the page's content last changed (`YYYY-MM-DD`), shown as "Last updated".
+    pub updated: Option<String>,
+    /// Dated corrections, shown in a box on the page.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
     /// Lower weights come first in listings.
     pub weight: Option<i64>,
     /// Left out of the build unless `--drafts`.
@@ -36,6 +41,16 @@ pub struct FrontMatter {
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,
+}
+
+/// A correction of a published page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// When it was made, `YYYY-MM-DD`.
+    pub date: String,
+    /// What was corrected.
+    pub text: String,
 }
 
 /// A content file cut in two, with the line numbers needed to report errors in the file.
@@ -100,22 +115,41 @@ pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
             err,
         )
     })?;
-    if let Some(date) = &front.date
-        && !is_valid_date(date)
-    {
-        return Err(Error::InvalidValue {
-            path: file.to_path_buf(),
-            line: find_key_line(split.front_matter, "date").unwrap_or(0)
-                + split.front_matter_offset,
-            message: format!("`date: {date}` is not a date"),
-            help: "write it as YYYY-MM-DD, e.g. `date: 2021-02-05`".into(),
-        });
+    let dates = [
+        ("date", front.date.as_deref()),
+        ("updated", front.updated.as_deref()),
+    ]
+    .into_iter()
+    .chain(
+        front
+            .corrections
+            .iter()
+            .map(|c| ("date", Some(c.date.as_str()))),
+    );
+    for (key, date) in dates {
+        if let Some(date) = date
+            && !is_valid_date(date)
+        {
+            let line = split
+                .front_matter
+                .lines()
+                .position(|l| l.contains(key) && l.contains(date))
+                .map(|i| i + 1)
+                .or_else(|| find_key_line(split.front_matter, key))
+                .unwrap_or(0);
+            return Err(Error::InvalidValue {
+                path: file.to_path_buf(),
+                line: line + split.front_matter_offset,
+                message: format!("`{key}: {date}` is not a date"),
+                help: format!("write it as YYYY-MM-DD, e.g. `{key}: 2021-02-05`"),
+            });
+        }
     }
     Ok(front)
 }
 
 /// `YYYY-MM-DD`, optionally followed by `T` or a space and a time.
-fn is_valid_date(value: &str) -> bool {
+pub fn is_valid_date(value: &str) -> bool {
     let bytes = value.as_bytes();
     if bytes.len() < 10 || !matches!(bytes.get(10), None | Some(b'T' | b' ')) {
         return false;

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::{Config, Source};
+use crate::content::front_matter::Correction;
 use crate::content::{Page, Site, listing_order};
 use crate::facts::{Figure, Quote};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::render::join_url;
+use crate::structured;
 use crate::yaml;
 
 /// Words read per minute, for `page.reading_time`.
@@ -71,6 +73,18 @@ pub struct PageContext<'a> {
     pub reading_time: usize,
     pub figures: Vec<FigureContext<'a>>,
     pub quotes: Vec<QuoteContext<'a>>,
+    /// `updated` from front matter.
+    pub updated: Option<&'a str>,
+    /// Dated corrections, oldest first as written.
+    pub corrections: &'a [Correction],
+    /// The latest of `date`, `updated` and the corrections.
+    pub date_modified: Option<&'a str>,
+    /// The page's Markdown file on GitHub, when `repository_url` is set.
+    pub edit_url: Option<String>,
+    /// The content file, relative to the site root (`content/about.md`).
+    pub source_file: String,
+    /// schema.org JSON-LD for `<script type="application/ld+json">`.
+    pub json_ld: String,
     pub extra: &'a BTreeMap<String, yaml::Value>,
 }
 
@@ -153,8 +167,31 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         reading_time: md.word_count.div_ceil(WORDS_PER_MINUTE),
         figures: figures_of(page, config),
         quotes: quotes_of(page, config),
+        updated: front.updated.as_deref(),
+        corrections: &front.corrections,
+        date_modified: structured::date_modified(page),
+        edit_url: edit_url(page, config),
+        source_file: slashed(&page.file),
+        json_ld: structured::json_ld(page, config),
         extra: &front.extra,
     }
+}
+
+/// `https://github.com/owner/repo/blob/main/content/about.md`.
+fn edit_url(page: &Page, config: &Config) -> Option<String> {
+    let repository = config.repository_url.as_deref()?.trim_end_matches('/');
+    Some(format!(
+        "{repository}/blob/{}/{}",
+        config.repository_branch,
+        slashed(&page.file)
+    ))
+}
+
+fn slashed(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// `page` for `404.html`, which has no Markdown file.
@@ -175,6 +212,12 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         reading_time: 0,
         figures: Vec::new(),
         quotes: Vec::new(),
+        updated: None,
+        corrections: &[],
+        date_modified: None,
+        edit_url: None,
+        source_file: String::new(),
+        json_ld: String::new(),
         extra: &NO_EXTRA,
     }
 }

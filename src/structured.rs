@@ -1,0 +1,113 @@
+//! Structured data for search engines: JSON-LD built from front matter and `site.yaml` (never
+//! hand-written), using only schema.org types and properties: `WebPage` with `dateModified`
+//! and `citation` on every page (a page's `date` is the date of what it reports, not of the
+//! page, so it is not claimed as `datePublished`); on the home page also the `Event` the site
+//! is about and the `Dataset` of its figures.
+
+use serde_json::{Value, json};
+
+use crate::config::{Config, Source};
+use crate::content::Page;
+use crate::opendata;
+use crate::render::join_url;
+
+/// The latest of the page's `date`, `updated` and correction dates: when it last changed.
+pub fn date_modified(page: &Page) -> Option<&str> {
+    let front = &page.front;
+    [front.date.as_deref(), front.updated.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(front.corrections.iter().map(|c| c.date.as_str()))
+        .max()
+}
+
+/// The sources a page cites through its figures and quotes; all the site's sources when it
+/// has none of its own (its prose is based on them).
+fn cited_sources<'a>(page: &Page, config: &'a Config) -> Vec<&'a Source> {
+    let front = &page.front;
+    let ids: Vec<&str> = front
+        .figures
+        .iter()
+        .map(|f| f.source.as_str())
+        .chain(front.quotes.iter().map(|q| q.source.as_str()))
+        .collect();
+    let cited: Vec<&Source> = config
+        .sources
+        .iter()
+        .filter(|s| ids.contains(&s.id.as_str()))
+        .collect();
+    if cited.is_empty() {
+        config.sources.iter().collect()
+    } else {
+        cited
+    }
+}
+
+/// The page's JSON-LD, ready to put inside `<script type="application/ld+json">`.
+pub fn json_ld(page: &Page, config: &Config) -> String {
+    let url = join_url(&config.base_url, &page.path);
+    let title = page.front.title.as_deref().unwrap_or(&config.title);
+    let description = page
+        .front
+        .description
+        .as_deref()
+        .unwrap_or(&config.description);
+    let event_id = format!("{}#event", config.base_url);
+    let mut web_page = json!({
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": title,
+        "description": description,
+        "inLanguage": config.language,
+        "isPartOf": { "@type": "WebSite", "name": config.title, "url": config.base_url },
+        "citation": cited_sources(page, config).iter().map(|s| json!({
+            "@type": "NewsArticle",
+            "headline": s.title,
+            "url": s.url,
+            "datePublished": s.date,
+            "publisher": { "@type": "Organization", "name": s.publisher },
+        })).collect::<Vec<Value>>(),
+    });
+    if let Some(modified) = date_modified(page) {
+        web_page["dateModified"] = json!(modified);
+    }
+    if config.event.is_some() {
+        web_page["about"] = json!({ "@id": event_id });
+    }
+    let mut graph = vec![web_page];
+    if page.path == "/" {
+        if let Some(event) = &config.event {
+            let mut event_node = json!({
+                "@type": "Event",
+                "@id": event_id,
+                "name": event.name,
+                "startDate": event.start_date,
+                "location": { "@type": "Place", "name": event.location, "address": event.location },
+                "description": event.description,
+                "url": config.base_url,
+            });
+            if let Some(end) = &event.end_date {
+                event_node["endDate"] = json!(end);
+            }
+            graph.push(event_node);
+        }
+        graph.push(json!({
+            "@type": "Dataset",
+            "name": format!("Figures and quotes of {}", config.title),
+            "description": format!("Every figure and quotation on {}, with who said it, the exact words and the published source.", config.title),
+            "url": join_url(&config.base_url, "figures/"),
+            "isBasedOn": config.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
+            "distribution": [
+                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": join_url(&config.base_url, opendata::JSON_FILE) },
+                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": join_url(&config.base_url, opendata::CSV_FILE) },
+            ],
+        }));
+    }
+    let document = json!({ "@context": "https://schema.org", "@graph": graph });
+    // `</script>` or `<!--` inside a string would end or confuse the script element.
+    document
+        .to_string()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\u0021--")
+}
