@@ -188,6 +188,15 @@ pub enum Error {
         help: String,
     },
 
+    /// A social preview image could not be drawn.
+    #[error("{}: cannot draw the social preview image: {message}", path.display())]
+    Image {
+        /// The image, inside the output folder.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+
     /// Writing the output failed; the previous output is left as it was.
     #[error("{}: cannot write: {source}", path.display())]
     Write {

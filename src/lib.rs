@@ -19,6 +19,7 @@ pub mod publish;
 pub mod render;
 pub mod serve;
 pub mod shortcodes;
+pub mod social;
 pub mod structured;
 pub mod yaml;
 
@@ -34,6 +35,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// The output folder written.
     pub output: PathBuf,
+    /// How the social preview images were made.
+    pub images: output::ImageStats,
     /// Problems that did not stop the build.
     pub warnings: Vec<lint::Warning>,
 }
@@ -99,6 +102,13 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     rendered
         .files
         .extend(publish::publishing_files(&site, &config));
+    // Draw only the previews some page links to.
+    let files = &rendered.files;
+    rendered.og_images.retain(|image| {
+        files
+            .iter()
+            .any(|f| f.contents.contains(&image.output_path))
+    });
     Ok(Project {
         config,
         site,
@@ -126,9 +136,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let pages = site.site.all_pages().count();
     let rendered = site.rendered;
-    output::write_output(&options.root, &target, &rendered.files, &rendered.assets)?;
+    let images = output::write_output(
+        &options.root,
+        &target,
+        &rendered.files,
+        &rendered.assets,
+        &rendered.og_images,
+    )?;
     Ok(BuildReport {
         pages,
+        images,
         output: target,
         warnings: rendered.warnings,
     })

@@ -123,8 +123,18 @@ fn build(options: &BuildOptions) -> ExitCode {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
             }
+            let images = report.images;
+            let previews = match images.drawn + images.reused {
+                0 => String::new(),
+                n => format!(
+                    " ({}: {} drawn, {} reused)",
+                    plural(n, "preview image"),
+                    images.drawn,
+                    images.reused
+                ),
+            };
             println!(
-                "Built {} into {} in {} ms",
+                "Built {} into {} in {} ms{previews}",
                 plural(report.pages, "page"),
                 report.output.display(),
                 started.elapsed().as_millis()

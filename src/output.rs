@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::error::Error;
 use crate::render::RenderedFile;
+use crate::social::OgImage;
 
 /// The folder, inside the site root, copied as is into the output.
 pub const STATIC_DIR: &str = "static";
@@ -93,7 +94,8 @@ pub fn write_output(
     target: &Path,
     files: &[RenderedFile],
     assets: &[(PathBuf, String)],
-) -> Result<(), Error> {
+    og_images: &[OgImage],
+) -> Result<ImageStats, Error> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -108,11 +110,15 @@ pub fn write_output(
         }
     }
 
-    let result = fill_staging(root, &staging, files, assets);
-    if let Err(err) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
+    let result = fill_staging(root, &staging, files, assets)
+        .and_then(|()| draw_images(target, &staging, og_images));
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(err) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(err);
+        }
+    };
     if target.exists() {
         fs::rename(target, &retired).map_err(write_error(target))?;
     }
@@ -130,7 +136,40 @@ pub fn write_output(
     if retired.exists() {
         fs::remove_dir_all(&retired).map_err(write_error(&retired))?;
     }
-    Ok(())
+    Ok(stats)
+}
+
+/// How the social preview images of a build were made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageStats {
+    /// Drawn in this build.
+    pub drawn: usize,
+    /// Taken from the previous build, their page unchanged.
+    pub reused: usize,
+}
+
+/// Puts each image into `staging`: copied from the previous output when it has the same name
+/// (the name is a hash of the drawing), drawn otherwise.
+fn draw_images(previous: &Path, staging: &Path, images: &[OgImage]) -> Result<ImageStats, Error> {
+    let mut stats = ImageStats::default();
+    for image in images {
+        let destination = staging.join(&image.output_path);
+        if let Some(dir) = destination.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
+        let old = previous.join(&image.output_path);
+        if old.is_file() && fs::copy(&old, &destination).is_ok() {
+            stats.reused += 1;
+            continue;
+        }
+        let png = crate::social::render_png(&image.svg).map_err(|message| Error::Image {
+            path: PathBuf::from(&image.output_path),
+            message,
+        })?;
+        fs::write(&destination, png).map_err(write_error(&destination))?;
+        stats.drawn += 1;
+    }
+    Ok(stats)
 }
 
 fn fill_staging(

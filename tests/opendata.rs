@@ -238,3 +238,57 @@ fn bad_correction_and_event_dates_are_refused_with_their_line() {
         run.stderr
     );
 }
+
+#[test]
+fn every_page_has_a_1200x630_preview_image_and_a_second_build_reuses_them() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("temp");
+    let target = out.path().join("public");
+    let args = [
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--output",
+        target.to_str().expect("utf-8"),
+    ];
+    let first = common::run_factsheet(&args, root);
+    assert!(first.success(), "{}", first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("(7 preview images: 7 drawn, 0 reused)"),
+        "{}",
+        first.stdout
+    );
+    for (path, bytes) in common::snapshot(&target) {
+        if !path.ends_with("index.html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).expect("utf-8");
+        let url = html
+            .split("<meta property=\"og:image\" content=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{path} has no og:image"));
+        let file = url
+            .strip_prefix("https://example.github.io/digital-almaty/")
+            .expect("under the base URL");
+        let png =
+            std::fs::read(target.join(file)).unwrap_or_else(|e| panic!("{path}: {file}: {e}"));
+        let size = factsheet::images::image_size(&png).expect("a PNG");
+        assert_eq!((size.width, size.height), (1200, 630), "{file}");
+        assert!(
+            html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"),
+            "{path}"
+        );
+    }
+    let second = common::run_factsheet(&args, root);
+    assert!(second.success(), "{}", second.stderr);
+    assert!(
+        second
+            .stdout
+            .contains("(7 preview images: 0 drawn, 7 reused)"),
+        "{}",
+        second.stdout
+    );
+}

@@ -11,6 +11,7 @@ use crate::content::{Page, Site, listing_order};
 use crate::facts::{Figure, Quote};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::render::join_url;
+use crate::social::{self, OgImage};
 use crate::structured;
 use crate::yaml;
 
@@ -85,6 +86,10 @@ pub struct PageContext<'a> {
     pub source_file: String,
     /// schema.org JSON-LD for `<script type="application/ld+json">`.
     pub json_ld: String,
+    /// The full URL of the page's 1200×630 social preview image.
+    pub og_image: String,
+    #[serde(skip)]
+    pub og: Option<OgImage>,
     pub extra: &'a BTreeMap<String, yaml::Value>,
 }
 
@@ -173,7 +178,28 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         edit_url: edit_url(page, config),
         source_file: slashed(&page.file),
         json_ld: structured::json_ld(page, config),
+        og_image: String::new(),
+        og: None,
         extra: &front.extra,
+    }
+    .with_og_image(page_title(page, config), front.figures.first(), config)
+}
+
+impl<'a> PageContext<'a> {
+    /// Sets the social preview drawn from `title` and `figure`.
+    pub fn with_og_image(mut self, title: &str, figure: Option<&Figure>, config: &Config) -> Self {
+        let key_figure = figure.map(|f| social::KeyFigure {
+            value: &f.value,
+            label: &f.label,
+            cite: match cite(config, &f.source) {
+                Some(source) => format!("Source: {}, {}", source.publisher, source.date),
+                None => format!("Source: {}", f.source),
+            },
+        });
+        let image = social::og_image(title, &config.title, key_figure);
+        self.og_image = join_url(&config.base_url, &image.output_path);
+        self.og = Some(image);
+        self
     }
 }
 
@@ -218,6 +244,8 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         edit_url: None,
         source_file: String::new(),
         json_ld: String::new(),
+        og_image: String::new(),
+        og: None,
         extra: &NO_EXTRA,
     }
 }

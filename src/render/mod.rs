@@ -31,6 +31,8 @@ pub struct RenderOutput {
     pub assets: Vec<(std::path::PathBuf, String)>,
     /// Problems that do not stop the build.
     pub warnings: Vec<crate::lint::Warning>,
+    /// Social preview images of the pages, one per distinct drawing.
+    pub og_images: Vec<crate::social::OgImage>,
     /// The rendered Markdown of each page (as `Site::pages`), kept for incremental rebuilds.
     pub page_markdown: Vec<Rendered>,
     /// The rendered Markdown of each section (as `Site::sections`).
@@ -46,6 +48,15 @@ pub struct RenderedFile {
     pub source: Option<std::path::PathBuf>,
     /// The document.
     pub contents: String,
+}
+
+/// A stable content hash (FNV-1a, 64 bits) in hex: enough to tell versions of a file apart, for
+/// cache-busting URLs and image names.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 /// `base` + `path`, unless `path` is already a full URL or a fragment.
@@ -212,12 +223,26 @@ pub fn render_site(
         .zip(&page_markdown)
         .map(|(page, md)| page_context(page, md, config))
         .collect();
-    let section_headers: Vec<PageContext<'_>> = site
+    let mut section_headers: Vec<PageContext<'_>> = site
         .sections
         .iter()
         .zip(&section_markdown)
         .map(|(section, md)| page_context(&section.page, md, config))
         .collect();
+    // The home page's preview shows the site's first figure when it states none itself.
+    if let Some(home) = section_headers.first_mut()
+        && home.figures.is_empty()
+    {
+        let first = site_context(site, config).figures.first().map(|f| f.figure);
+        *home = home.clone().with_og_image(home.title, first, config);
+    }
+    for context in section_headers.iter().chain(&page_contexts) {
+        if let Some(image) = &context.og
+            && !output.og_images.contains(image)
+        {
+            output.og_images.push(image.clone());
+        }
+    }
     let section_contexts: Vec<SectionContext<'_>> = site
         .sections
         .iter()

@@ -147,16 +147,9 @@ fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
         .filter_map(|entry| {
             let bytes = std::fs::read(entry.path()).ok()?;
             let name = template_name(entry.path().strip_prefix(&dir).ok()?);
-            Some((name, format!("{:016x}", fnv1a(&bytes))))
+            Some((name, super::content_hash(&bytes)))
         })
         .collect()
-}
-
-/// FNV-1a, 64 bits: a stable content hash, enough to tell versions of a file apart.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// `asset(path="css/site.css")` → `/repo/css/site.css?h=<content hash>`: the URL changes

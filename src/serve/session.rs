@@ -75,6 +75,7 @@ impl Session {
             &self.out_dir,
             &rendered.files,
             &rendered.assets,
+            &rendered.og_images,
         )
         .map_err(|e| vec![e])?;
         let written = rendered

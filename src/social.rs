@@ -1,0 +1,158 @@
+//! Social preview images: a 1200×630 PNG per page, drawn from an SVG of the page title and its
+//! key figure with fonts built into the binary (no network, no system fonts). Each image is
+//! named by a hash of its SVG, so an unchanged page reuses the file of the previous build.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::{tiny_skia, usvg};
+
+use crate::markdown::escape_markup;
+
+/// The size social networks expect (Open Graph, Twitter's large card).
+pub const WIDTH: u32 = 1200;
+/// See [`WIDTH`].
+pub const HEIGHT: u32 = 630;
+
+/// Folder of the images inside the output.
+pub const OG_DIR: &str = "og";
+
+static FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// One preview image: where it goes and the SVG it is drawn from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OgImage {
+    /// Path inside the output folder: `og/<hash>.png`.
+    pub output_path: String,
+    /// The drawing.
+    pub svg: String,
+}
+
+/// A figure as the preview shows it: value, label and the source it names.
+pub struct KeyFigure<'a> {
+    /// The number as shown.
+    pub value: &'a str,
+    /// What it measures.
+    pub label: &'a str,
+    /// `Source: Publisher, date`.
+    pub cite: String,
+}
+
+/// The preview of a page titled `title` on the site `site_title`, with its key figure when it
+/// has one.
+pub fn og_image(title: &str, site_title: &str, figure: Option<KeyFigure<'_>>) -> OgImage {
+    let title_lines = wrap(title, 30, 3);
+    let title_size = if figure.is_some() { 58 } else { 72 };
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="#0b5d7a"/><rect x="0" y="0" width="{WIDTH}" height="14" fill="#f2b84b"/><text x="80" y="110" font-family="DejaVu Sans" font-size="30" fill="#cfe6ef">{}</text>"##,
+        escape_markup(&truncate(site_title, 60))
+    );
+    let mut y = 200;
+    for line in &title_lines {
+        svg.push_str(&format!(
+            r##"<text x="80" y="{y}" font-family="DejaVu Sans" font-weight="bold" font-size="{title_size}" fill="#ffffff">{}</text>"##,
+            escape_markup(line)
+        ));
+        y += title_size + 14;
+    }
+    let footer = match figure {
+        Some(figure) => {
+            svg.push_str(&format!(
+                r##"<text x="80" y="500" font-family="DejaVu Sans" font-weight="bold" font-size="88" fill="#f2b84b">{}</text><text x="80" y="556" font-family="DejaVu Sans" font-size="30" fill="#ffffff">{}</text>"##,
+                escape_markup(&truncate(figure.value, 20)),
+                escape_markup(&truncate(figure.label, 64))
+            ));
+            figure.cite
+        }
+        None => "Every figure cited and checked against its source".to_string(),
+    };
+    svg.push_str(&format!(
+        r##"<text x="80" y="606" font-family="DejaVu Sans" font-size="22" fill="#cfe6ef">{}</text></svg>"##,
+        escape_markup(&truncate(&footer, 90))
+    ));
+    let hash = crate::render::content_hash(svg.as_bytes());
+    OgImage {
+        output_path: format!("{OG_DIR}/{hash}.png"),
+        svg,
+    }
+}
+
+/// Draws `svg` into a PNG.
+pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
+    static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut database = usvg::fontdb::Database::new();
+        database.load_font_data(FONT_REGULAR.to_vec());
+        database.load_font_data(FONT_BOLD.to_vec());
+        Arc::new(database)
+    });
+    let options = usvg::Options {
+        fontdb: Arc::clone(fonts),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
+        .ok_or_else(|| "cannot allocate the image".to_string())?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| e.to_string())
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// Words of `text` in lines of at most `width` characters, at most `lines` lines.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    if out.len() > lines {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            *last = truncate(&format!("{last} …"), width);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_wrap_and_truncate() {
+        assert_eq!(
+            wrap("Digital Almaty 2021 at a glance", 20, 3),
+            ["Digital Almaty 2021", "at a glance"]
+        );
+        assert_eq!(wrap("a b c d e f", 3, 2).len(), 2);
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn same_page_same_image_name() {
+        let figure = || KeyFigure {
+            value: "99%",
+            label: "coverage",
+            cite: "Source: Kazinform, 5 February 2021".into(),
+        };
+        let a = og_image("Title", "Site", Some(figure()));
+        assert_eq!(a, og_image("Title", "Site", Some(figure())));
+        assert!(a.svg.contains("Source: Kazinform, 5 February 2021"));
+        assert_ne!(a.output_path, og_image("Title", "Site", None).output_path);
+        assert!(a.output_path.starts_with("og/") && a.output_path.ends_with(".png"));
+    }
+}
