@@ -115,6 +115,23 @@ fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteInd
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The header fields of section `index`. The home page's preview shows the site's first
+/// figure when the home page states none itself.
+pub(crate) fn section_header<'a>(
+    site: &'a Site,
+    index: usize,
+    md: &'a Rendered,
+    config: &'a Config,
+) -> PageContext<'a> {
+    let header = page_context(&site.sections[index].page, md, config);
+    if index != 0 || !header.figures.is_empty() {
+        return header;
+    }
+    let first = site_context(site, config).figures.first().map(|f| f.figure);
+    let title = header.title;
+    header.with_og_image(title, first, config)
+}
+
 /// Renders one page or section with `template` from its front matter, else `default_template`.
 pub fn render_document(
     tera: &Tera,
@@ -223,19 +240,9 @@ pub fn render_site(
         .zip(&page_markdown)
         .map(|(page, md)| page_context(page, md, config))
         .collect();
-    let mut section_headers: Vec<PageContext<'_>> = site
-        .sections
-        .iter()
-        .zip(&section_markdown)
-        .map(|(section, md)| page_context(&section.page, md, config))
+    let section_headers: Vec<PageContext<'_>> = (0..site.sections.len())
+        .map(|index| section_header(site, index, &section_markdown[index], config))
         .collect();
-    // The home page's preview shows the site's first figure when it states none itself.
-    if let Some(home) = section_headers.first_mut()
-        && home.figures.is_empty()
-    {
-        let first = site_context(site, config).figures.first().map(|f| f.figure);
-        *home = home.clone().with_og_image(home.title, first, config);
-    }
     for context in section_headers.iter().chain(&page_contexts) {
         if let Some(image) = &context.og
             && !output.og_images.contains(image)

@@ -7,7 +7,7 @@ use tera::Context;
 
 use super::body::{self, LinkTargets};
 use super::context::{PageContext, SectionContext, page_context};
-use super::{RenderedFile, Templates, render_document};
+use super::{RenderedFile, Templates, render_document, section_header};
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::Error;
@@ -62,11 +62,16 @@ pub fn rerender_page(
         .enumerate()
         .find(|(_, s)| s.pages.contains(&index))
     {
-        let header = page_context(&section.page, &section_markdown[section_index], config);
+        let header = section_header(
+            site,
+            section_index,
+            &section_markdown[section_index],
+            config,
+        );
         let subsections = section
             .subsections
             .iter()
-            .map(|&i| page_context(&site.sections[i].page, &section_markdown[i], config))
+            .map(|&i| section_header(site, i, &section_markdown[i], config))
             .collect();
         let listing = SectionContext {
             header,
