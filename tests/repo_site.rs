@@ -234,3 +234,32 @@ fn the_site_carries_every_fact_of_the_report() {
         }
     }
 }
+
+#[test]
+fn every_page_has_parseable_json_ld_with_date_modified_and_citations() {
+    let pages = build_repo_site();
+    for (path, html) in pages.iter().filter(|(path, _)| path.as_str() != "404.html") {
+        let script = between(html, "<script type=\"application/ld+json\">", "</script>");
+        assert_eq!(script.len(), 1, "{path}: one JSON-LD block");
+        let document: serde_json::Value =
+            serde_json::from_str(script[0]).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let graph = document["@graph"].as_array().expect("@graph");
+        let page = graph
+            .iter()
+            .find(|n| n["@type"] == "WebPage")
+            .expect("WebPage");
+        assert_eq!(page["dateModified"], "2026-11-25", "{path}");
+        assert_eq!(page["citation"][0]["url"], SOURCE_URL, "{path}");
+        assert_eq!(
+            page["about"]["@id"], "https://example.github.io/digital-almaty/#event",
+            "{path}"
+        );
+        let types: Vec<&str> = graph.iter().filter_map(|n| n["@type"].as_str()).collect();
+        let expected: &[&str] = if path == "index.html" {
+            &["WebPage", "Event", "Dataset"]
+        } else {
+            &["WebPage"]
+        };
+        assert_eq!(types, expected, "{path}");
+    }
+}
