@@ -102,13 +102,14 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     rendered
         .files
         .extend(publish::publishing_files(&site, &config));
-    // Draw only the previews some page links to.
-    let files = &rendered.files;
-    rendered.og_images.retain(|image| {
-        files
-            .iter()
-            .any(|f| f.contents.contains(&image.output_path))
-    });
+    // Draw only the previews some page links to (one scan of each page).
+    let linked: std::collections::HashSet<String> = social::linked_images(&rendered.files)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    rendered
+        .og_images
+        .retain(|image| linked.contains(&image.output_path));
     Ok(Project {
         config,
         site,

@@ -77,6 +77,23 @@ pub fn og_image(title: &str, site_title: &str, figure: Option<KeyFigure<'_>>) ->
     }
 }
 
+/// The preview images (`og/<hash>.png`) that `files` link to.
+pub fn linked_images(files: &[crate::render::RenderedFile]) -> std::collections::HashSet<&str> {
+    const NAME_LENGTH: usize = OG_DIR.len() + 1 + 16 + ".png".len();
+    let mut linked = std::collections::HashSet::new();
+    for file in files {
+        let text = file.contents.as_str();
+        for (at, _) in text.match_indices("og/") {
+            if let Some(name) = text.get(at..at + NAME_LENGTH)
+                && name.ends_with(".png")
+            {
+                linked.insert(name);
+            }
+        }
+    }
+    linked
+}
+
 /// Draws `svg` into a PNG.
 pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();

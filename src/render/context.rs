@@ -177,17 +177,19 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         date_modified: structured::date_modified(page),
         edit_url: edit_url(page, config),
         source_file: slashed(&page.file),
-        json_ld: structured::json_ld(page, config),
+        json_ld: String::new(),
         og_image: String::new(),
         og: None,
         extra: &front.extra,
     }
-    .with_og_image(page_title(page, config), front.figures.first(), config)
 }
 
 impl<'a> PageContext<'a> {
-    /// Sets the social preview drawn from `title` and `figure`.
-    pub fn with_og_image(mut self, title: &str, figure: Option<&Figure>, config: &Config) -> Self {
+    /// Adds what only the page's own `<head>` needs, not the listings that show it: its
+    /// JSON-LD and its social preview, drawn from its title and `figure` (its key figure).
+    pub fn with_head(mut self, page: &Page, figure: Option<&Figure>, config: &Config) -> Self {
+        self.json_ld = structured::json_ld(page, config);
+        let title = page_title(page, config);
         let key_figure = figure.map(|f| social::KeyFigure {
             value: &f.value,
             label: &f.label,

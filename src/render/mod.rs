@@ -8,12 +8,16 @@ mod templates;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::{Page, Site};
+use crate::content::{Page, Site, listing_order};
 use crate::error::{Error, tera_report};
+use crate::facts::Figure;
 use crate::markdown::Rendered;
+use crate::social::OgImage;
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
 pub use partial::rerender_page;
 use templates::SiteIndex;
@@ -115,21 +119,26 @@ fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteInd
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The header fields of section `index`. The home page's preview shows the site's first
-/// figure when the home page states none itself.
+/// The header fields of section `index`, as listings show it.
 pub(crate) fn section_header<'a>(
     site: &'a Site,
     index: usize,
     md: &'a Rendered,
     config: &'a Config,
 ) -> PageContext<'a> {
-    let header = page_context(&site.sections[index].page, md, config);
-    if index != 0 || !header.figures.is_empty() {
-        return header;
-    }
-    let first = site_context(site, config).figures.first().map(|f| f.figure);
-    let title = header.title;
-    header.with_og_image(title, first, config)
+    page_context(&site.sections[index].page, md, config)
+}
+
+/// The figure a page's preview shows: its first, or on the home page, the site's first.
+pub(crate) fn key_figure<'a>(site: &'a Site, page: &'a Page) -> Option<&'a Figure> {
+    page.front.figures.first().or_else(|| {
+        if page.path != "/" {
+            return None;
+        }
+        let mut pages: Vec<&Page> = site.all_pages().collect();
+        pages.sort_by(|a, b| listing_order(a, b));
+        pages.into_iter().find_map(|p| p.front.figures.first())
+    })
 }
 
 /// Renders one page or section with `template` from its front matter, else `default_template`.
@@ -197,9 +206,9 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
     })
 }
 
-/// Renders every page and section of `site`. Markdown is rendered once per page. Pages that
-/// fail are left out of the output and their errors returned beside it, all together, so that
-/// `check` can still audit the rest.
+/// Renders every page and section of `site`, in parallel. Markdown is rendered once per page.
+/// Pages that fail are left out of the output and their errors returned beside it, all
+/// together, so that `check` can still audit the rest.
 pub fn render_site(
     site: &Site,
     config: &Config,
@@ -210,15 +219,23 @@ pub fn render_site(
     let templates = &*templates;
     let tera = &templates.tera;
     let mut errors = Vec::new();
-    let mut markdown = |page: &Page| {
-        body::render_body(page, root, tera).unwrap_or_else(|err| {
-            errors.push(err);
-            Rendered::default()
-        })
+    let mut markdown = |pages: Vec<&Page>| -> Vec<Rendered> {
+        let results: Vec<Result<Rendered, Error>> = pages
+            .par_iter()
+            .map(|page| body::render_body(page, root, tera))
+            .collect();
+        results
+            .into_iter()
+            .map(|result| {
+                result.unwrap_or_else(|err| {
+                    errors.push(err);
+                    Rendered::default()
+                })
+            })
+            .collect()
     };
-    let mut page_markdown: Vec<Rendered> = site.pages.iter().map(&mut markdown).collect();
-    let mut section_markdown: Vec<Rendered> =
-        site.sections.iter().map(|s| markdown(&s.page)).collect();
+    let mut page_markdown = markdown(site.pages.iter().collect());
+    let mut section_markdown = markdown(site.sections.iter().map(|s| &s.page).collect());
     let mut output = RenderOutput::default();
     {
         let all_pages = || site.sections.iter().map(|s| &s.page).chain(&site.pages);
@@ -236,20 +253,13 @@ pub fn render_site(
     }
     let page_contexts: Vec<PageContext<'_>> = site
         .pages
-        .iter()
+        .par_iter()
         .zip(&page_markdown)
         .map(|(page, md)| page_context(page, md, config))
         .collect();
     let section_headers: Vec<PageContext<'_>> = (0..site.sections.len())
         .map(|index| section_header(site, index, &section_markdown[index], config))
         .collect();
-    for context in section_headers.iter().chain(&page_contexts) {
-        if let Some(image) = &context.og
-            && !output.og_images.contains(image)
-        {
-            output.og_images.push(image.clone());
-        }
-    }
     let section_contexts: Vec<SectionContext<'_>> = site
         .sections
         .iter()
@@ -270,46 +280,73 @@ pub fn render_site(
         .collect();
     add_listings(templates, &section_contexts);
 
-    let mut files = Vec::new();
-    let mut render = |page: &Page, default_template: &str, context: Context| {
-        match render_document(tera, page, default_template, &context) {
+    // One job per document: the page, its default template and its context with its head.
+    let section_jobs = site.sections.iter().zip(&section_contexts).enumerate().map(
+        |(index, (section, listing))| {
+            let page = &section.page;
+            let head = listing
+                .header
+                .clone()
+                .with_head(page, key_figure(site, page), config);
+            let og = head.og.clone();
+            let mut context = Context::new();
+            context.insert(
+                "section",
+                &SectionContext {
+                    header: head,
+                    ..listing.clone()
+                },
+            );
+            (
+                page,
+                if index == 0 {
+                    "index.html"
+                } else {
+                    "section.html"
+                },
+                context,
+                og,
+            )
+        },
+    );
+    let section_jobs: Vec<_> = section_jobs.collect();
+    let results: Vec<(Result<RenderedFile, Error>, Option<OgImage>)> = section_jobs
+        .into_par_iter()
+        .map(|(page, template, context, og)| (render_document(tera, page, template, &context), og))
+        .chain(
+            site.pages
+                .par_iter()
+                .zip(&page_contexts)
+                .map(|(page, listed)| {
+                    let head = listed
+                        .clone()
+                        .with_head(page, key_figure(site, page), config);
+                    let og = head.og.clone();
+                    let mut context = Context::new();
+                    context.insert("page", &head);
+                    (render_document(tera, page, "page.html", &context), og)
+                }),
+        )
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 1);
+    for (result, og) in results {
+        match result {
             Ok(file) => files.push(file),
-            // A template bug fails every page that uses it: report it once.
-            Err(Error::TemplateRender { message, .. })
-                if errors.iter_mut().any(|e| match e {
-                    Error::TemplateRender {
-                        message: m,
-                        same_error_in,
-                        ..
-                    } if *m == message => {
-                        *same_error_in += 1;
-                        true
-                    }
-                    _ => false,
-                }) => {}
-            Err(err) => errors.push(err),
+            Err(err) => report_once(&mut errors, err),
         }
-    };
-    for (index, (section, context)) in site.sections.iter().zip(&section_contexts).enumerate() {
-        let default_template = if index == 0 {
-            "index.html"
-        } else {
-            "section.html"
-        };
-        let mut tera_context = Context::new();
-        tera_context.insert("section", context);
-        render(&section.page, default_template, tera_context);
+        if let Some(image) = og {
+            output.og_images.push(image);
+        }
     }
-    for (page, context) in site.pages.iter().zip(&page_contexts) {
-        let mut tera_context = Context::new();
-        tera_context.insert("page", context);
-        render(page, "page.html", tera_context);
-    }
+    output
+        .og_images
+        .sort_by(|a, b| a.output_path.cmp(&b.output_path));
+    output.og_images.dedup();
     match render_not_found(tera, config) {
         Ok(file) => files.push(file),
         Err(err) => errors.push(err),
     }
-    files.sort_by(|a, b| a.output_path.cmp(&b.output_path));
+    files.par_sort_by(|a, b| a.output_path.cmp(&b.output_path));
     output.files = files;
     drop(page_contexts);
     drop(section_headers);
@@ -317,4 +354,24 @@ pub fn render_site(
     output.page_markdown = page_markdown;
     output.section_markdown = section_markdown;
     (output, errors)
+}
+
+/// Adds `err` to `errors`, except a template error already there: a template bug fails every
+/// page that uses it, and is reported once with a count.
+fn report_once(errors: &mut Vec<Error>, err: Error) {
+    if let Error::TemplateRender { message, .. } = &err {
+        for earlier in errors.iter_mut() {
+            if let Error::TemplateRender {
+                message: m,
+                same_error_in,
+                ..
+            } = earlier
+                && m == message
+            {
+                *same_error_in += 1;
+                return;
+            }
+        }
+    }
+    errors.push(err);
 }

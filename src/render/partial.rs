@@ -6,8 +6,8 @@ use std::path::Path;
 use tera::Context;
 
 use super::body::{self, LinkTargets};
-use super::context::{PageContext, SectionContext, page_context};
-use super::{RenderedFile, Templates, render_document, section_header};
+use super::context::{SectionContext, page_context};
+use super::{RenderedFile, Templates, key_figure, render_document, section_header};
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::Error;
@@ -44,15 +44,14 @@ pub fn rerender_page(
     site.pages[index] = page;
     page_markdown[index] = rendered;
 
-    let contexts: Vec<PageContext<'_>> = site
-        .pages
-        .iter()
-        .zip(page_markdown.iter())
-        .map(|(p, md)| page_context(p, md, config))
-        .collect();
+    let context_of = |i: usize| page_context(&site.pages[i], &page_markdown[i], config);
     let mut files = Vec::new();
     let mut context = Context::new();
-    context.insert("page", &contexts[index]);
+    let page = &site.pages[index];
+    context.insert(
+        "page",
+        &context_of(index).with_head(page, key_figure(site, page), config),
+    );
     files.push(
         render_document(tera, &site.pages[index], "page.html", &context).map_err(|e| vec![e])?,
     );
@@ -67,7 +66,8 @@ pub fn rerender_page(
             section_index,
             &section_markdown[section_index],
             config,
-        );
+        )
+        .with_head(&section.page, key_figure(site, &section.page), config);
         let subsections = section
             .subsections
             .iter()
@@ -75,7 +75,7 @@ pub fn rerender_page(
             .collect();
         let listing = SectionContext {
             header,
-            pages: section.pages.iter().map(|&i| contexts[i].clone()).collect(),
+            pages: section.pages.iter().map(|&i| context_of(i)).collect(),
             subsections,
         };
         let mut context = Context::new();
