@@ -1,0 +1,66 @@
+//! The floor: pulldown-cmark alone, with factsheet's Markdown options, rendering every page of
+//! a factsheet corpus and writing it where a generator would. No templates, no checks, one
+//! thread. Run: `cargo bench --bench floor -- SITE_DIR OUT_DIR`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Options, Parser, html};
+
+fn render(source: &Path, site: &Path, out: &Path) -> std::io::Result<()> {
+    let text = fs::read_to_string(source)?;
+    let body = match text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+    {
+        Some((_, body)) => body,
+        None => &text,
+    };
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut page = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut page, Parser::new_ext(body, options));
+    let relative = source.strip_prefix(site.join("content")).unwrap_or(source);
+    let mut target: PathBuf = out.join(relative.with_extension(""));
+    if target.file_name().is_some_and(|n| n == "_index") {
+        target.pop();
+    }
+    fs::create_dir_all(&target)?;
+    fs::write(target.join("index.html"), page)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let (Some(site), Some(out)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: cargo bench --bench floor -- SITE_DIR OUT_DIR");
+        std::process::exit(2);
+    };
+    let (site, out) = (PathBuf::from(site), PathBuf::from(out));
+    let _ = fs::remove_dir_all(&out);
+    let mut files = Vec::new();
+    walk(&site.join("content"), &mut files)?;
+    files.sort();
+    for file in &files {
+        render(file, &site, &out)?;
+    }
+    Ok(())
+}
