@@ -4,14 +4,24 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::lint::{Warning, WarningKind};
 use crate::render::RenderedFile;
 
 /// Problems in the rendered HTML files, named by the page's source file when it has one; the
 /// message gives the line in the HTML, which may come from a template.
 pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
+    files
+        .par_iter()
+        .filter(|f| f.output_path.ends_with(".html"))
+        .flat_map_iter(audit_file)
+        .collect()
+}
+
+fn audit_file(file: &RenderedFile) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    for file in files.iter().filter(|f| f.output_path.ends_with(".html")) {
+    {
         let path = file
             .source
             .clone()

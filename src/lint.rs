@@ -5,6 +5,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::read_text;
@@ -95,17 +96,25 @@ pub fn root_relative_urls(root: &Path, site: &Site) -> Vec<Warning> {
             }
         }
     }
-    for page in site.all_pages() {
-        let fix = "link relative to the page (`../about/`), or with a shortcode that uses url()";
-        scan(
-            &page.file,
-            &page.body,
-            page.body_line,
-            MARKDOWN_PATTERNS,
-            fix,
-            &mut warnings,
-        );
-    }
+    let pages: Vec<_> = site.all_pages().collect();
+    let in_markdown: Vec<Warning> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let fix =
+                "link relative to the page (`../about/`), or with a shortcode that uses url()";
+            let mut found = Vec::new();
+            scan(
+                &page.file,
+                &page.body,
+                page.body_line,
+                MARKDOWN_PATTERNS,
+                fix,
+                &mut found,
+            );
+            found
+        })
+        .collect();
+    warnings.extend(in_markdown);
     warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     warnings
 }

@@ -5,6 +5,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::Error;
@@ -190,13 +191,23 @@ fn fill_staging(
             source: source_err,
         })?;
     }
-    for file in files {
-        let path = staging.join(&file.output_path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(write_error(dir))?;
-        }
-        fs::write(&path, &file.contents).map_err(write_error(&path))?;
+    // Folders first (few, shared), then the files in parallel.
+    let dirs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|file| {
+            staging
+                .join(&file.output_path)
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(write_error(dir))?;
     }
+    files.par_iter().try_for_each(|file| {
+        let path = staging.join(&file.output_path);
+        fs::write(&path, &file.contents).map_err(write_error(&path))
+    })?;
     let marker = staging.join(OUTPUT_MARKER);
     fs::write(
         &marker,

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::read_text;
@@ -70,9 +71,12 @@ pub fn load_site(root: &Path, include_drafts: bool) -> (Site, Vec<Error>) {
     let mut sections: BTreeMap<String, Page> = BTreeMap::new();
     let mut draft_dirs: Vec<String> = Vec::new();
 
-    for file in content_files(root, &mut errors) {
-        let Some((page, is_section)) = load_file(root, &file).map_err(|e| errors.push(e)).ok()
-        else {
+    let files = content_files(root, &mut errors);
+    // Reading and parsing are independent per file; the order is restored by the collect.
+    let loaded: Vec<Result<(Page, bool), Error>> =
+        files.par_iter().map(|file| load_file(root, file)).collect();
+    for result in loaded {
+        let Some((page, is_section)) = result.map_err(|e| errors.push(e)).ok() else {
             continue;
         };
         if page.front.draft && !include_drafts {

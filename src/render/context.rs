@@ -11,6 +11,7 @@ use crate::content::{Page, Site, listing_order};
 use crate::facts::{Figure, Quote};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::render::join_url;
+use crate::render::templates::HeadUse;
 use crate::social::{self, OgImage};
 use crate::structured;
 use crate::yaml;
@@ -187,8 +188,19 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
 impl<'a> PageContext<'a> {
     /// Adds what only the page's own `<head>` needs, not the listings that show it: its
     /// JSON-LD and its social preview, drawn from its title and `figure` (its key figure).
-    pub fn with_head(mut self, page: &Page, figure: Option<&Figure>, config: &Config) -> Self {
-        self.json_ld = structured::json_ld(page, config);
+    pub fn with_head(
+        mut self,
+        page: &Page,
+        figure: Option<&Figure>,
+        config: &Config,
+        uses: HeadUse,
+    ) -> Self {
+        if uses.json_ld {
+            self.json_ld = structured::json_ld(page, config);
+        }
+        if !uses.og_image {
+            return self;
+        }
         let title = page_title(page, config);
         let key_figure = figure.map(|f| social::KeyFigure {
             value: &f.value,

@@ -4,7 +4,7 @@
 mod body;
 mod context;
 mod partial;
-mod templates;
+pub(crate) mod templates;
 
 use std::path::Path;
 
@@ -93,22 +93,28 @@ fn add_listings<'a>(templates: &Templates, sections: &[SectionContext<'a>]) {
             ..page.clone()
         }
     }
-    let mut index = write_index(templates);
-    for section in sections {
-        let listing = SectionContext {
-            header: without_content(&section.header),
-            pages: section.pages.iter().map(without_content).collect(),
-            subsections: section.subsections.iter().map(without_content).collect(),
-        };
-        for page in &listing.pages {
-            index
+    type Entry = (String, tera::Value);
+    let tables: Vec<(Vec<Entry>, Entry)> = sections
+        .par_iter()
+        .map(|section| {
+            let listing = SectionContext {
+                header: without_content(&section.header),
+                pages: section.pages.iter().map(without_content).collect(),
+                subsections: section.subsections.iter().map(without_content).collect(),
+            };
+            let pages = listing
                 .pages
-                .insert(page.path.to_string(), tera::Value::from_serializable(page));
-        }
-        index.sections.insert(
-            section.header.path.to_string(),
-            tera::Value::from_serializable(&listing),
-        );
+                .par_iter()
+                .map(|page| (page.path.to_string(), tera::Value::from_serializable(page)))
+                .collect();
+            let path = section.header.path.to_string();
+            (pages, (path, tera::Value::from_serializable(&listing)))
+        })
+        .collect();
+    let mut index = write_index(templates);
+    for (pages, section) in tables {
+        index.pages.extend(pages);
+        index.sections.insert(section.0, section.1);
     }
 }
 
@@ -241,14 +247,24 @@ pub fn render_site(
         let all_pages = || site.sections.iter().map(|s| &s.page).chain(&site.pages);
         let targets =
             body::LinkTargets::new(all_pages().zip(section_markdown.iter().chain(&page_markdown)));
-        for (page, rendered) in
-            all_pages().zip(section_markdown.iter_mut().chain(page_markdown.iter_mut()))
-        {
-            errors.extend(targets.resolve(page, rendered, config));
-            output
-                .warnings
-                .extend(body::markdown_warnings(page, rendered));
-            output.assets.extend(body::bundle_assets(root, page));
+        let pages: Vec<&Page> = all_pages().collect();
+        let checked: Vec<_> = pages
+            .into_par_iter()
+            .zip(
+                section_markdown
+                    .par_iter_mut()
+                    .chain(page_markdown.par_iter_mut()),
+            )
+            .map(|(page, rendered)| {
+                let link_errors = targets.resolve(page, rendered, config);
+                let warnings = body::markdown_warnings(page, rendered);
+                (link_errors, warnings, body::bundle_assets(root, page))
+            })
+            .collect();
+        for (link_errors, warnings, assets) in checked {
+            errors.extend(link_errors);
+            output.warnings.extend(warnings);
+            output.assets.extend(assets);
         }
     }
     let page_contexts: Vec<PageContext<'_>> = site
@@ -284,10 +300,12 @@ pub fn render_site(
     let section_jobs = site.sections.iter().zip(&section_contexts).enumerate().map(
         |(index, (section, listing))| {
             let page = &section.page;
-            let head = listing
-                .header
-                .clone()
-                .with_head(page, key_figure(site, page), config);
+            let head = listing.header.clone().with_head(
+                page,
+                key_figure(site, page),
+                config,
+                templates.head,
+            );
             let og = head.og.clone();
             let mut context = Context::new();
             context.insert(
@@ -318,9 +336,12 @@ pub fn render_site(
                 .par_iter()
                 .zip(&page_contexts)
                 .map(|(page, listed)| {
-                    let head = listed
-                        .clone()
-                        .with_head(page, key_figure(site, page), config);
+                    let head = listed.clone().with_head(
+                        page,
+                        key_figure(site, page),
+                        config,
+                        templates.head,
+                    );
                     let og = head.og.clone();
                     let mut context = Context::new();
                     context.insert("page", &head);

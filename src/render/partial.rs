@@ -50,7 +50,7 @@ pub fn rerender_page(
     let page = &site.pages[index];
     context.insert(
         "page",
-        &context_of(index).with_head(page, key_figure(site, page), config),
+        &context_of(index).with_head(page, key_figure(site, page), config, templates.head),
     );
     files.push(
         render_document(tera, &site.pages[index], "page.html", &context).map_err(|e| vec![e])?,
@@ -67,7 +67,12 @@ pub fn rerender_page(
             &section_markdown[section_index],
             config,
         )
-        .with_head(&section.page, key_figure(site, &section.page), config);
+        .with_head(
+            &section.page,
+            key_figure(site, &section.page),
+            config,
+            templates.head,
+        );
         let subsections = section
             .subsections
             .iter()

@@ -18,6 +18,17 @@ pub struct Templates {
     pub tera: Tera,
     /// Filled in once the site is loaded; read by `get_figure`, `get_page`, `get_section`.
     pub(super) index: Arc<RwLock<SiteIndex>>,
+    /// What the templates use of the page head, so nothing else is computed for 10,000 pages.
+    pub head: HeadUse,
+}
+
+/// Which of the costlier page fields some template mentions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HeadUse {
+    /// `json_ld` (schema.org data).
+    pub json_ld: bool,
+    /// `og_image` (a preview image to draw).
+    pub og_image: bool,
 }
 
 /// What the lookup functions can find, as template values.
@@ -54,6 +65,10 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
             }),
         }
     }
+    let head = HeadUse {
+        json_ld: sources.iter().any(|(_, text)| text.contains("json_ld")),
+        og_image: sources.iter().any(|(_, text)| text.contains("og_image")),
+    };
     let mut tera = Tera::new();
     let index = Arc::default();
     register_functions(&mut tera, config, &index);
@@ -64,7 +79,7 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
         });
     }
     if errors.is_empty() {
-        Ok(Templates { tera, index })
+        Ok(Templates { tera, index, head })
     } else {
         Err(errors)
     }
