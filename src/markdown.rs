@@ -112,10 +112,16 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     let parsed: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(text, options())
         .into_offset_iter()
         .collect();
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-        .collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
+    // Lines are needed only for links and problems: find the line starts only then.
+    let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
+    let line_of = |offset: usize| {
+        let starts = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        });
+        starts.partition_point(|&start| start <= offset)
+    };
     let mut used_ids = UsedIds {
         taken: parsed
             .iter()

@@ -135,9 +135,24 @@ pub fn write_output(
         });
     }
     if retired.exists() {
-        fs::remove_dir_all(&retired).map_err(write_error(&retired))?;
+        remove_tree(&retired).map_err(write_error(&retired))?;
     }
     Ok(stats)
+}
+
+/// Removes a folder, its subfolders in parallel: the previous site can hold thousands of pages.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// How the social preview images of a build were made.
