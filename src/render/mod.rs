@@ -297,9 +297,13 @@ pub fn render_site(
     add_listings(templates, &section_contexts);
 
     // One job per document: the page, its default template and its context with its head.
-    let section_jobs = site.sections.iter().zip(&section_contexts).enumerate().map(
-        |(index, (section, listing))| {
-            let page = &section.page;
+    // Contexts are built inside the parallel jobs, so only a few large section contexts (a
+    // section lists every page with its content) exist at a time.
+    let results: Vec<(Result<RenderedFile, Error>, Option<OgImage>)> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|index| {
+            let page = &site.sections[index].page;
+            let listing = &section_contexts[index];
             let head = listing.header.clone().with_head(
                 page,
                 key_figure(site, page),
@@ -310,27 +314,19 @@ pub fn render_site(
             let mut context = Context::new();
             context.insert(
                 "section",
-                &SectionContext {
-                    header: head,
-                    ..listing.clone()
+                &SectionView {
+                    header: &head,
+                    pages: &listing.pages,
+                    subsections: &listing.subsections,
                 },
             );
-            (
-                page,
-                if index == 0 {
-                    "index.html"
-                } else {
-                    "section.html"
-                },
-                context,
-                og,
-            )
-        },
-    );
-    let section_jobs: Vec<_> = section_jobs.collect();
-    let results: Vec<(Result<RenderedFile, Error>, Option<OgImage>)> = section_jobs
-        .into_par_iter()
-        .map(|(page, template, context, og)| (render_document(tera, page, template, &context), og))
+            let template = if index == 0 {
+                "index.html"
+            } else {
+                "section.html"
+            };
+            (render_document(tera, page, template, &context), og)
+        })
         .chain(
             site.pages
                 .par_iter()
@@ -375,6 +371,16 @@ pub fn render_site(
     output.page_markdown = page_markdown;
     output.section_markdown = section_markdown;
     (output, errors)
+}
+
+/// A section as its own template sees it: its header with the head fields, its listings
+/// borrowed rather than copied.
+#[derive(serde::Serialize)]
+struct SectionView<'v, 'a> {
+    #[serde(flatten)]
+    header: &'v PageContext<'a>,
+    pages: &'v [PageContext<'a>],
+    subsections: &'v [PageContext<'a>],
 }
 
 /// Adds `err` to `errors`, except a template error already there: a template bug fails every
