@@ -113,6 +113,7 @@ pub fn page_body_with(index: usize, links: Links) -> String {
 }
 
 /// Writes a factsheet site with `pages` pages into `root`.
+#[allow(dead_code)]
 pub fn write_site(root: &Path, pages: usize) -> std::io::Result<()> {
     fs::create_dir_all(root.join("templates"))?;
     fs::write(

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Side-by-side build times of factsheet, Hugo, Zola and a pulldown-cmark floor on the same
+# generated corpus, with hyperfine, on tmpfs and on disk; peak memory with /usr/bin/time -v.
+#
+#   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000"] [--runs 5] [--disk DIR]
+#
+# Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Hugo is the Debian
+# package; Zola is any zola binary you pass with --zola (0.22.1 is the reference); without it
+# Zola is skipped with a note. Nothing here builds or downloads a peer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+zola="" hugo="$(command -v hugo || true)" pages="1000 10000" runs=5 disk="${TMPDIR:-/tmp}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --zola) zola="$2"; shift 2 ;;
+    --hugo) hugo="$2"; shift 2 ;;
+    --pages) pages="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --disk) disk="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+for tool in hyperfine /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine time)" >&2; exit 2; }
+done
+[ -n "$zola" ] && [ ! -x "$zola" ] && { echo "--zola $zola is not executable" >&2; exit 2; }
+
+# Release binaries: factsheet itself, the corpus generator and the floor.
+cargo build --release --locked --quiet
+exe() { # path of a bench target's binary
+  cargo bench --locked --no-run --message-format=json --bench "$1" 2>/dev/null |
+    python3 -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == sys.argv[1]:
+        print(m["executable"])' "$1" | tail -n 1
+}
+factsheet="$PWD/target/release/factsheet" gen="$(exe gen_corpus)" floor="$(exe floor)"
+
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+zola_version="zola: skipped (pass --zola PATH)"
+[ -n "$zola" ] && zola_version="$("$zola" --version)"
+echo "# factsheet $("$factsheet" --version | cut -d' ' -f2), hugo $("$hugo" version 2>/dev/null | cut -d' ' -f2 || echo 'absent'), $zola_version, hyperfine $(hyperfine --version | cut -d' ' -f2)"
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+for where in tmpfs disk; do
+  base=$([ "$where" = tmpfs ] && echo /dev/shm || echo "$disk")
+  for n in $pages; do
+    corpus="$base/factsheet-bench-$n"
+    out="$base/factsheet-bench-out"
+    "$gen" "$corpus" "$n" >/dev/null
+    commands=(
+      -n factsheet "$factsheet build --root $corpus/factsheet --output $out/factsheet --force"
+      -n floor "$floor $corpus/factsheet $out/floor"
+    )
+    [ -n "$hugo" ] && commands+=(-n hugo "$hugo --source $corpus/hugo --destination $out/hugo --quiet")
+    [ -n "$zola" ] && commands+=(-n zola "$zola --root $corpus/zola build --output-dir $out/zola --force")
+    hyperfine --style none --warmup 1 --runs "$runs" --export-json "$results/$where-$n.json" "${commands[@]}" >/dev/null
+    for name in factsheet floor hugo zola; do
+      cmd=""
+      case $name in
+        factsheet) cmd="$factsheet build --root $corpus/factsheet --output $out/factsheet --force" ;;
+        floor) cmd="$floor $corpus/factsheet $out/floor" ;;
+        hugo) [ -n "$hugo" ] && cmd="$hugo --source $corpus/hugo --destination $out/hugo --quiet" ;;
+        zola) [ -n "$zola" ] && cmd="$zola --root $corpus/zola build --output-dir $out/zola --force" ;;
+      esac
+      [ -z "$cmd" ] && continue
+      # shellcheck disable=SC2086
+      /usr/bin/time -v $cmd 2>&1 >/dev/null | awk -v f="$results/$where-$n-$name.rss" '/Maximum resident/ {print $6 > f}'
+    done
+    rm -rf "$corpus" "$out"
+  done
+done
+
+python3 - "$results" <<'EOF'
+import json, os, sys
+results = sys.argv[1]
+print("\n| where | pages | tool | median | ratio to factsheet | peak memory |")
+print("|---|---|---|---|---|---|")
+for name in sorted(os.listdir(results)):
+    if not name.endswith(".json"):
+        continue
+    where, pages = name[:-5].split("-")
+    runs = {r["command"]: r for r in json.load(open(os.path.join(results, name)))["results"]}
+    ours = runs["factsheet"]["median"]
+    for tool in ["factsheet", "floor", "hugo", "zola"]:
+        if tool not in runs:
+            continue
+        median = runs[tool]["median"]
+        rss_file = os.path.join(results, f"{where}-{pages}-{tool}.rss")
+        rss = f"{int(open(rss_file).read()) / 1024:.0f} MiB" if os.path.exists(rss_file) else "?"
+        print(f"| {where} | {int(pages):,} | {tool} | {median * 1000:.0f} ms | {median / ours:.2f}× | {rss} |")
+EOF
