@@ -3,28 +3,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{TestSite, broken_links, run_factsheet};
+use common::{TestSite, broken_links, build_repo_site_with};
 
 /// Builds the repository's own site with `base_url` into a temp dir.
 fn build_repo_site(base_url: &str) -> (tempfile::TempDir, PathBuf) {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = tempfile::tempdir().expect("temp");
-    let target = out.path().join("public");
-    let run = run_factsheet(
-        &[
-            "build",
-            "--root",
-            root,
-            "--output",
-            target.to_str().expect("utf-8"),
-            "--base-url",
-            base_url,
-        ],
-        Path::new(root),
-    );
-    assert!(run.success(), "{}", run.stderr);
+    let (out, target, run) = build_repo_site_with(&["--base-url", base_url]);
     assert!(
         run.stderr.is_empty(),
         "the repo's site builds without warnings: {}",

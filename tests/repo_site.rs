@@ -6,26 +6,13 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{run_factsheet, snapshot};
+use common::{build_repo_site_with, snapshot};
 
 const SOURCE_URL: &str = "https://en.inform.kz/news/over-15mln-kazakhstanis-use-wireless-internet-connection-president_a3749673/";
 
 /// Builds the repo's site into a temp dir; returns the HTML files by path.
 fn build_repo_site() -> BTreeMap<String, String> {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = tempfile::tempdir().expect("temp");
-    let target = out.path().join("public");
-    let run = run_factsheet(
-        &[
-            "build",
-            "--root",
-            root,
-            "--output",
-            target.to_str().expect("utf-8"),
-        ],
-        Path::new(root),
-    );
-    assert!(run.success(), "the repo's site must build:\n{}", run.stderr);
+    let (_out, target, _run) = build_repo_site_with(&[]);
     let files = snapshot(&target);
     // The stored article is read by the build, never published.
     for (path, bytes) in &files {

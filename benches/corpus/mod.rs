@@ -70,6 +70,7 @@ pub enum Links {
 }
 
 /// The Markdown body of page `index` (front matter not included).
+#[allow(dead_code)]
 pub fn page_body(index: usize) -> String {
     page_body_with(index, Links::ContentPath)
 }
@@ -112,6 +113,69 @@ pub fn page_body_with(index: usize, links: Links) -> String {
     body
 }
 
+/// Front matter syntax of a generator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    /// `---` fences, `key: value` (factsheet, Hugo).
+    Yaml,
+    /// `+++` fences, `key = value` (Zola), with `sort_by` on sections.
+    Toml,
+}
+
+/// Front matter with `title`, and for a page its `date` and `weight`.
+fn front(syntax: Syntax, title: &str, page: Option<usize>) -> String {
+    let mut lines = Vec::new();
+    let date = page.map(|index| (format!("2021-02-{:02}", 1 + index % 28), index));
+    match syntax {
+        Syntax::Yaml => {
+            lines.push(format!("title: {title}"));
+            if let Some((date, weight)) = date {
+                lines.push(format!("date: {date}\nweight: {weight}"));
+            }
+            format!("---\n{}\n---\n", lines.join("\n"))
+        }
+        Syntax::Toml => {
+            lines.push(format!("title = \"{title}\""));
+            match date {
+                Some((date, weight)) => lines.push(format!("date = {date}\nweight = {weight}")),
+                None => lines.push("sort_by = \"weight\"".to_string()),
+            }
+            format!("+++\n{}\n+++\n", lines.join("\n"))
+        }
+    }
+}
+
+/// The home page, 10 sections and `pages` pages under `root/content`.
+fn write_content(root: &Path, pages: usize, syntax: Syntax, links: Links) -> std::io::Result<()> {
+    fs::create_dir_all(root.join("content"))?;
+    fs::write(
+        root.join("content/_index.md"),
+        format!("{}The benchmark site.\n", front(syntax, "Home", None)),
+    )?;
+    for section in 0..10 {
+        let dir = root.join(format!("content/s{section}"));
+        fs::create_dir_all(&dir)?;
+        let title = format!("Section {section}");
+        fs::write(
+            dir.join("_index.md"),
+            format!(
+                "{}Pages of section {section}.\n",
+                front(syntax, &title, None)
+            ),
+        )?;
+    }
+    for index in 0..pages {
+        let file = root.join(format!("content/s{}/page-{index}.md", index % 10));
+        let title = format!("Page {index}");
+        let body = page_body_with(index, links);
+        fs::write(
+            file,
+            format!("{}{body}", front(syntax, &title, Some(index))),
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes a factsheet site with `pages` pages into `root`.
 #[allow(dead_code)]
 pub fn write_site(root: &Path, pages: usize) -> std::io::Result<()> {
@@ -131,31 +195,7 @@ pub fn write_site(root: &Path, pages: usize) -> std::io::Result<()> {
     let listing = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>{% for p in section.pages %}<li><a href=\"{{ url(path=p.path) }}\">{{ p.title }}</a></li>{% endfor %}{% for s in section.subsections %}<li><a href=\"{{ url(path=s.path) }}\">{{ s.title }}</a></li>{% endfor %}</ul>{% endblock content %}\n";
     fs::write(root.join("templates/section.html"), listing)?;
     fs::write(root.join("templates/index.html"), listing)?;
-    fs::create_dir_all(root.join("content"))?;
-    fs::write(
-        root.join("content/_index.md"),
-        "---\ntitle: Home\n---\nThe benchmark site.\n",
-    )?;
-    for section in 0..10 {
-        let dir = root.join(format!("content/s{section}"));
-        fs::create_dir_all(&dir)?;
-        fs::write(
-            dir.join("_index.md"),
-            format!("---\ntitle: Section {section}\n---\nPages of section {section}.\n"),
-        )?;
-    }
-    for index in 0..pages {
-        let file = root.join(format!("content/s{}/page-{index}.md", index % 10));
-        fs::write(
-            file,
-            format!(
-                "---\ntitle: Page {index}\ndate: 2021-02-{:02}\nweight: {index}\n---\n{}",
-                1 + index % 28,
-                page_body(index)
-            ),
-        )?;
-    }
-    Ok(())
+    write_content(root, pages, Syntax::Yaml, Links::ContentPath)
 }
 
 /// Writes the same pages as a Zola site (TOML front matter, minimal templates, no feeds, no
@@ -176,33 +216,7 @@ pub fn write_zola_site(root: &Path, pages: usize) -> std::io::Result<()> {
     let listing = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}{% for s in section.subsections %}{% set sub = get_section(path=s) %}<li><a href=\"{{ sub.permalink }}\">{{ sub.title }}</a></li>{% endfor %}</ul>{% endblock content %}\n";
     fs::write(root.join("templates/section.html"), listing)?;
     fs::write(root.join("templates/index.html"), listing)?;
-    fs::create_dir_all(root.join("content"))?;
-    fs::write(
-        root.join("content/_index.md"),
-        "+++\ntitle = \"Home\"\nsort_by = \"weight\"\n+++\nThe benchmark site.\n",
-    )?;
-    for section in 0..10 {
-        let dir = root.join(format!("content/s{section}"));
-        fs::create_dir_all(&dir)?;
-        fs::write(
-            dir.join("_index.md"),
-            format!(
-                "+++\ntitle = \"Section {section}\"\nsort_by = \"weight\"\n+++\nPages of section {section}.\n"
-            ),
-        )?;
-    }
-    for index in 0..pages {
-        let file = root.join(format!("content/s{}/page-{index}.md", index % 10));
-        fs::write(
-            file,
-            format!(
-                "+++\ntitle = \"Page {index}\"\ndate = 2021-02-{:02}\nweight = {index}\n+++\n{}",
-                1 + index % 28,
-                page_body_with(index, Links::ContentPath)
-            ),
-        )?;
-    }
-    Ok(())
+    write_content(root, pages, Syntax::Toml, Links::ContentPath)
 }
 
 /// Writes the same pages as a Hugo site (YAML front matter, minimal layouts, only pages and
@@ -225,29 +239,5 @@ pub fn write_hugo_site(root: &Path, pages: usize) -> std::io::Result<()> {
     let listing = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages.ByWeight }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n";
     fs::write(root.join("layouts/_default/list.html"), listing)?;
     fs::write(root.join("layouts/index.html"), listing)?;
-    fs::create_dir_all(root.join("content"))?;
-    fs::write(
-        root.join("content/_index.md"),
-        "---\ntitle: Home\n---\nThe benchmark site.\n",
-    )?;
-    for section in 0..10 {
-        let dir = root.join(format!("content/s{section}"));
-        fs::create_dir_all(&dir)?;
-        fs::write(
-            dir.join("_index.md"),
-            format!("---\ntitle: Section {section}\n---\nPages of section {section}.\n"),
-        )?;
-    }
-    for index in 0..pages {
-        let file = root.join(format!("content/s{}/page-{index}.md", index % 10));
-        fs::write(
-            file,
-            format!(
-                "---\ntitle: Page {index}\ndate: 2021-02-{:02}\nweight: {index}\n---\n{}",
-                1 + index % 28,
-                page_body_with(index, Links::Relative)
-            ),
-        )?;
-    }
-    Ok(())
+    write_content(root, pages, Syntax::Yaml, Links::Relative)
 }

@@ -96,6 +96,21 @@ pub fn run_factsheet(args: &[&str], cwd: &Path) -> Run {
     }
 }
 
+/// Builds the repository's own site into a fresh temp dir (kept alive by the returned guard),
+/// with `extra` flags; fails the test, showing stderr, when the build fails.
+pub fn build_repo_site_with(extra: &[&str]) -> (TempDir, PathBuf, Run) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = tempfile::tempdir().expect("temp");
+    let target = out.path().join("public");
+    let mut args = vec!["build", "--root", root, "--output"];
+    let target_arg = target.to_str().expect("utf-8 temp path").to_string();
+    args.push(&target_arg);
+    args.extend_from_slice(extra);
+    let run = run_factsheet(&args, Path::new(root));
+    assert!(run.success(), "the repo's site must build:\n{}", run.stderr);
+    (out, target, run)
+}
+
 /// Every file under `dir`, by relative path, with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
