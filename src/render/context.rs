@@ -11,7 +11,7 @@ use crate::content::{Page, Site, listing_order};
 use crate::facts::{Figure, Quote};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::render::join_url;
-use crate::render::templates::HeadUse;
+use crate::render::templates::TemplateNeeds;
 use crate::social::{self, OgImage};
 use crate::structured;
 use crate::yaml;
@@ -193,7 +193,7 @@ impl<'a> PageContext<'a> {
         page: &Page,
         figure: Option<&Figure>,
         config: &Config,
-        uses: HeadUse,
+        uses: TemplateNeeds,
     ) -> Self {
         if uses.json_ld {
             self.json_ld = structured::json_ld(page, config);

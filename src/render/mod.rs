@@ -294,7 +294,9 @@ pub fn render_site(
                 .collect(),
         })
         .collect();
-    add_listings(templates, &section_contexts);
+    if templates.needs.lookups {
+        add_listings(templates, &section_contexts);
+    }
 
     // One job per document: the page, its default template and its context with its head.
     // Contexts are built inside the parallel jobs, so only a few large section contexts (a
@@ -308,7 +310,7 @@ pub fn render_site(
                 page,
                 key_figure(site, page),
                 config,
-                templates.head,
+                templates.needs,
             );
             let og = head.og.clone();
             let mut context = Context::new();
@@ -336,7 +338,7 @@ pub fn render_site(
                         page,
                         key_figure(site, page),
                         config,
-                        templates.head,
+                        templates.needs,
                     );
                     let og = head.og.clone();
                     let mut context = Context::new();

@@ -50,7 +50,7 @@ pub fn rerender_page(
     let page = &site.pages[index];
     context.insert(
         "page",
-        &context_of(index).with_head(page, key_figure(site, page), config, templates.head),
+        &context_of(index).with_head(page, key_figure(site, page), config, templates.needs),
     );
     files.push(
         render_document(tera, &site.pages[index], "page.html", &context).map_err(|e| vec![e])?,
@@ -71,7 +71,7 @@ pub fn rerender_page(
             &section.page,
             key_figure(site, &section.page),
             config,
-            templates.head,
+            templates.needs,
         );
         let subsections = section
             .subsections

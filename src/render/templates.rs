@@ -18,17 +18,19 @@ pub struct Templates {
     pub tera: Tera,
     /// Filled in once the site is loaded; read by `get_figure`, `get_page`, `get_section`.
     pub(super) index: Arc<RwLock<SiteIndex>>,
-    /// What the templates use of the page head, so nothing else is computed for 10,000 pages.
-    pub head: HeadUse,
+    /// What the templates use of the costlier data, so nothing more is computed for 10,000 pages.
+    pub needs: TemplateNeeds,
 }
 
-/// Which of the costlier page fields some template mentions.
+/// Which of the costlier fields and functions some template mentions.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct HeadUse {
+pub struct TemplateNeeds {
     /// `json_ld` (schema.org data).
     pub json_ld: bool,
     /// `og_image` (a preview image to draw).
     pub og_image: bool,
+    /// `get_page` or `get_section` (the tables of every page's listing fields).
+    pub lookups: bool,
 }
 
 /// What the lookup functions can find, as template values.
@@ -65,9 +67,12 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
             }),
         }
     }
-    let head = HeadUse {
+    let head = TemplateNeeds {
         json_ld: sources.iter().any(|(_, text)| text.contains("json_ld")),
         og_image: sources.iter().any(|(_, text)| text.contains("og_image")),
+        lookups: sources
+            .iter()
+            .any(|(_, text)| text.contains("get_page") || text.contains("get_section")),
     };
     let mut tera = Tera::new();
     let index = Arc::default();
@@ -79,7 +84,11 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
         });
     }
     if errors.is_empty() {
-        Ok(Templates { tera, index, head })
+        Ok(Templates {
+            tera,
+            index,
+            needs: head,
+        })
     } else {
         Err(errors)
     }
