@@ -98,18 +98,20 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     rendered.warnings.extend(audit::audit_html(&rendered.files));
     rendered
         .warnings
-        .extend(lint::root_relative_urls(&options.root, &site));
+        .extend(lint::root_relative_urls(&options.root));
     rendered
         .files
         .extend(publish::publishing_files(&site, &config));
-    // Draw only the previews some page links to (one scan of each page).
-    let linked: std::collections::HashSet<String> = social::linked_images(&rendered.files)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    rendered
-        .og_images
-        .retain(|image| linked.contains(&image.output_path));
+    // Draw only the previews some page links to (one scan of each page, when there are any).
+    if !rendered.og_images.is_empty() {
+        let linked: std::collections::HashSet<String> = social::linked_images(&rendered.files)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        rendered
+            .og_images
+            .retain(|image| linked.contains(&image.output_path));
+    }
     Ok(Project {
         config,
         site,

@@ -5,11 +5,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::read_text;
-use crate::content::Site;
 use crate::output::STATIC_DIR;
 use crate::render::TEMPLATES_DIR;
 
@@ -59,10 +57,10 @@ impl fmt::Display for Warning {
 /// Attribute and CSS openings after which a `/` starts a root-relative URL.
 const TEMPLATE_PATTERNS: &[&str] = &["href=\"/", "src=\"/", "action=\"/", "href='/", "src='/"];
 const CSS_PATTERNS: &[&str] = &["url(/", "url(\"/", "url('/"];
-const MARKDOWN_PATTERNS: &[&str] = &["](/", "href=\"/", "src=\"/"];
 
-/// Root-relative URLs written by hand in templates, stylesheets and Markdown.
-pub fn root_relative_urls(root: &Path, site: &Site) -> Vec<Warning> {
+/// Root-relative URLs written by hand in templates and stylesheets (the Markdown stage finds
+/// those in content).
+pub fn root_relative_urls(root: &Path) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for (dir, extensions, patterns, fix) in [
         (
@@ -96,25 +94,6 @@ pub fn root_relative_urls(root: &Path, site: &Site) -> Vec<Warning> {
             }
         }
     }
-    let pages: Vec<_> = site.all_pages().collect();
-    let in_markdown: Vec<Warning> = pages
-        .par_iter()
-        .flat_map_iter(|page| {
-            let fix =
-                "link relative to the page (`../about/`), or with a shortcode that uses url()";
-            let mut found = Vec::new();
-            scan(
-                &page.file,
-                &page.body,
-                page.body_line,
-                MARKDOWN_PATTERNS,
-                fix,
-                &mut found,
-            );
-            found
-        })
-        .collect();
-    warnings.extend(in_markdown);
     warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     warnings
 }

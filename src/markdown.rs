@@ -53,6 +53,11 @@ pub enum ProblemKind {
         /// The image's `src`.
         src: String,
     },
+    /// A link or image to `/…`, which ignores the site's base path.
+    RootRelativeUrl {
+        /// The URL as written.
+        url: String,
+    },
     /// A heading deeper than the one before by more than one level (`##` then `####`).
     SkippedHeadingLevel {
         /// The level before (1 for the page's title).
@@ -68,6 +73,10 @@ impl std::fmt::Display for ProblemKind {
             ProblemKind::MissingAlt { src } => write!(
                 f,
                 "image `{src}` has no alt text; describe it: ![what the image shows]({src})"
+            ),
+            ProblemKind::RootRelativeUrl { url } => write!(
+                f,
+                "root-relative URL `{url}` ignores the base path and breaks when the site is published under /repo/; link relative to the page (`../about/`), or with a shortcode that uses url()"
             ),
             ProblemKind::SkippedHeadingLevel { from, to } => write!(
                 f,
@@ -186,10 +195,27 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
                 });
                 out.push(event.clone());
             }
+            Event::Start(Tag::Link { dest_url, .. }) if is_root_relative(dest_url) => {
+                rendered.problems.push(Problem {
+                    line: line_of(range.start),
+                    kind: ProblemKind::RootRelativeUrl {
+                        url: dest_url.to_string(),
+                    },
+                });
+                out.push(event.clone());
+            }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
                 let (alt, end) = image_alt(&parsed, index);
+                if is_root_relative(dest_url) {
+                    rendered.problems.push(Problem {
+                        line: line_of(range.start),
+                        kind: ProblemKind::RootRelativeUrl {
+                            url: dest_url.to_string(),
+                        },
+                    });
+                }
                 if alt.trim().is_empty() {
                     rendered.problems.push(Problem {
                         line: line_of(range.start),
@@ -237,6 +263,11 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     rendered.html = html_out;
     rendered.toc = nest(flat_toc);
     rendered
+}
+
+/// `/about/` but not `//host/x` (protocol-relative).
+fn is_root_relative(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// The alt text of the image starting at `parsed[start]`, and the index of its end event.

@@ -51,6 +51,7 @@ pub fn markdown_warnings(page: &Page, rendered: &Rendered) -> Vec<Warning> {
         .map(|problem| Warning {
             kind: match problem.kind {
                 ProblemKind::MissingAlt { .. } => WarningKind::MissingAlt,
+                ProblemKind::RootRelativeUrl { .. } => WarningKind::RootRelativeUrl,
                 ProblemKind::SkippedHeadingLevel { .. } => WarningKind::SkippedHeadingLevel,
             },
             path: page.file.clone(),
