@@ -1,7 +1,7 @@
 //! Checks on the finished HTML of each page, where templates and Markdown meet: an `id` used
 //! twice breaks `#links` to it, and an `<img>` without `alt` hides what it shows.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -19,55 +19,62 @@ pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
         .collect()
 }
 
+/// One pass over the page for ids and images; lines are counted only for what is reported.
 fn audit_file(file: &RenderedFile) -> Vec<Warning> {
-    let mut warnings = Vec::new();
-    {
-        let path = file
-            .source
+    let text = file.contents.as_str();
+    let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
+    let line_at = |offset: usize| {
+        let starts = line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        });
+        starts.partition_point(|&start| start <= offset)
+    };
+    let path = || {
+        file.source
             .clone()
-            .unwrap_or_else(|| PathBuf::from(&file.output_path));
-        let mut first_line: BTreeMap<&str, usize> = BTreeMap::new();
-        for (index, line) in file.contents.lines().enumerate() {
-            for id in attribute_values(line, " id=\"") {
-                if let Some(first) = first_line.insert(id, index + 1) {
-                    warnings.push(Warning {
-                        kind: WarningKind::DuplicateId,
-                        path: path.clone(),
-                        line: 0,
-                        message: format!(
-                            "id `{id}` is used twice in {} (HTML lines {first} and {}); links to #{id} reach only the first",
-                            file.output_path,
-                            index + 1
-                        ),
-                    });
-                }
-            }
-            for tag in line.split("<img").skip(1) {
-                let tag = tag.split('>').next().unwrap_or(tag);
-                if !tag.contains(" alt=") {
-                    warnings.push(Warning {
-                        kind: WarningKind::MissingAlt,
-                        path: path.clone(),
-                        line: 0,
-                        message: format!(
-                            "an <img> in {} (HTML line {}) has no alt attribute; add alt=\"what it shows\" in its template (alt=\"\" if it is decoration)",
-                            file.output_path,
-                            index + 1
-                        ),
-                    });
-                }
-            }
+            .unwrap_or_else(|| PathBuf::from(&file.output_path))
+    };
+    let mut warnings = Vec::new();
+    let mut first_use: HashMap<&str, usize> = HashMap::new();
+    for (at, _) in text.match_indices(" id=\"") {
+        let value_start = at + " id=\"".len();
+        let Some(length) = text[value_start..].find('"') else {
+            continue;
+        };
+        let id = &text[value_start..value_start + length];
+        if let Some(first) = first_use.insert(id, at) {
+            warnings.push(Warning {
+                kind: WarningKind::DuplicateId,
+                path: path(),
+                line: 0,
+                message: format!(
+                    "id `{id}` is used twice in {} (HTML lines {} and {}); links to #{id} reach only the first",
+                    file.output_path,
+                    line_at(first),
+                    line_at(at)
+                ),
+            });
+        }
+    }
+    for (at, _) in text.match_indices("<img") {
+        let tag = &text[at..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        if !tag.contains(" alt=") {
+            warnings.push(Warning {
+                kind: WarningKind::MissingAlt,
+                path: path(),
+                line: 0,
+                message: format!(
+                    "an <img> in {} (HTML line {}) has no alt attribute; add alt=\"what it shows\" in its template (alt=\"\" if it is decoration)",
+                    file.output_path,
+                    line_at(at)
+                ),
+            });
         }
     }
     warnings
-}
-
-/// The values of `attribute` (given with its opening quote) on one line of HTML.
-fn attribute_values<'a>(line: &'a str, attribute: &str) -> Vec<&'a str> {
-    line.split(attribute)
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect()
 }
 
 #[cfg(test)]

@@ -206,21 +206,13 @@ fn fill_staging(
             source: source_err,
         })?;
     }
-    // Folders first (few, shared), then the files in parallel.
-    let dirs: std::collections::BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|file| {
-            staging
-                .join(&file.output_path)
-                .parent()
-                .map(Path::to_path_buf)
-        })
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(write_error(dir))?;
-    }
+    // Each page has its own folder: create them and write the files in parallel
+    // (`create_dir_all` tolerates a folder another thread has just made).
     files.par_iter().try_for_each(|file| {
         let path = staging.join(&file.output_path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
         fs::write(&path, &file.contents).map_err(write_error(&path))
     })?;
     let marker = staging.join(OUTPUT_MARKER);
