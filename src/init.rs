@@ -34,6 +34,10 @@ const STARTER_FILES: &[(&str, &str)] = &[
         include_str!("init/site/templates/page.html"),
     ),
     (
+        "templates/partials/figure-card.html",
+        include_str!("init/site/templates/partials/figure-card.html"),
+    ),
+    (
         "templates/section.html",
         include_str!("init/site/templates/section.html"),
     ),

@@ -135,6 +135,19 @@ pub(crate) fn section_header<'a>(
     page_context(&site.sections[index].page, md, config)
 }
 
+/// `listed` (the fields listings show) plus what the page's own `<head>` needs.
+pub(crate) fn with_head<'a>(
+    listed: &PageContext<'a>,
+    site: &Site,
+    page: &Page,
+    config: &Config,
+    templates: &Templates,
+) -> PageContext<'a> {
+    listed
+        .clone()
+        .with_head(page, key_figure(site, page), config, templates.needs)
+}
+
 /// The figure a page's preview shows: its first, or on the home page, the site's first.
 pub(crate) fn key_figure<'a>(site: &'a Site, page: &'a Page) -> Option<&'a Figure> {
     page.front.figures.first().or_else(|| {
@@ -306,12 +319,7 @@ pub fn render_site(
         .map(|index| {
             let page = &site.sections[index].page;
             let listing = &section_contexts[index];
-            let head = listing.header.clone().with_head(
-                page,
-                key_figure(site, page),
-                config,
-                templates.needs,
-            );
+            let head = with_head(&listing.header, site, page, config, templates);
             let og = head.og.clone();
             let mut context = Context::new();
             context.insert(
@@ -334,12 +342,7 @@ pub fn render_site(
                 .par_iter()
                 .zip(&page_contexts)
                 .map(|(page, listed)| {
-                    let head = listed.clone().with_head(
-                        page,
-                        key_figure(site, page),
-                        config,
-                        templates.needs,
-                    );
+                    let head = with_head(listed, site, page, config, templates);
                     let og = head.og.clone();
                     let mut context = Context::new();
                     context.insert("page", &head);

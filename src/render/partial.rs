@@ -7,7 +7,7 @@ use tera::Context;
 
 use super::body::{self, LinkTargets};
 use super::context::{SectionContext, page_context};
-use super::{RenderedFile, Templates, key_figure, render_document, section_header};
+use super::{RenderedFile, Templates, render_document, section_header, with_head};
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::Error;
@@ -50,7 +50,7 @@ pub fn rerender_page(
     let page = &site.pages[index];
     context.insert(
         "page",
-        &context_of(index).with_head(page, key_figure(site, page), config, templates.needs),
+        &with_head(&context_of(index), site, page, config, templates),
     );
     files.push(
         render_document(tera, &site.pages[index], "page.html", &context).map_err(|e| vec![e])?,
@@ -61,18 +61,13 @@ pub fn rerender_page(
         .enumerate()
         .find(|(_, s)| s.pages.contains(&index))
     {
-        let header = section_header(
+        let listed = section_header(
             site,
             section_index,
             &section_markdown[section_index],
             config,
-        )
-        .with_head(
-            &section.page,
-            key_figure(site, &section.page),
-            config,
-            templates.needs,
         );
+        let header = with_head(&listed, site, &section.page, config, templates);
         let subsections = section
             .subsections
             .iter()
