@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::lint::{Warning, WarningKind};
+use crate::error::{Warning, WarningKind};
 use crate::render::RenderedFile;
 
 /// Problems in the rendered HTML files, named by the page's source file when it has one; the
@@ -75,6 +75,23 @@ fn audit_file(file: &RenderedFile) -> Vec<Warning> {
         }
     }
     warnings
+}
+
+/// The preview images (`og/<hash>.png`) that `files` link to.
+pub fn linked_images(files: &[RenderedFile]) -> std::collections::HashSet<&str> {
+    const NAME_LENGTH: usize = crate::social::OG_DIR.len() + 1 + 16 + ".png".len();
+    let mut linked = std::collections::HashSet::new();
+    for file in files {
+        let text = file.contents.as_str();
+        for (at, _) in text.match_indices("og/") {
+            if let Some(name) = text.get(at..at + NAME_LENGTH)
+                && name.ends_with(".png")
+            {
+                linked.insert(name);
+            }
+        }
+    }
+    linked
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Stage 1, config: read `site.yaml` into [`Config`] and apply the command line's overrides.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::is_valid_date;
 use crate::error::{Error, find_key_line};
+use crate::paths::{CONFIG_FILE, read_text};
 use crate::yaml;
 
 /// The site's settings, from `site.yaml`, as templates see them under `site`.
@@ -147,9 +149,6 @@ impl BuildOptions {
     }
 }
 
-/// The name of the config file in the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
-
 fn default_base_url() -> String {
     "/".to_string()
 }
@@ -198,7 +197,7 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
             ("start_date", Some(&event.start_date)),
             ("end_date", event.end_date.as_ref()),
         ] {
-            if let Some(date) = date.filter(|d| !crate::content::front_matter::is_valid_date(d)) {
+            if let Some(date) = date.filter(|d| !is_valid_date(d)) {
                 return Err(Error::InvalidValue {
                     path,
                     line: find_key_line(&text, key).unwrap_or(1),
@@ -232,22 +231,6 @@ fn normalize_base_url(url: &str) -> Result<String, &'static str> {
         return Err("must not contain spaces, `?` or `#`");
     }
     Ok(format!("{}/", url.trim_end_matches('/')))
-}
-
-/// Reads a site file as UTF-8 (a leading byte-order mark is dropped), naming it on failure.
-pub(crate) fn read_text(root: &Path, relative: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(root.join(relative)).map_err(|source| Error::Read {
-        path: relative.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|err| Error::NotUtf8 {
-        path: relative.to_path_buf(),
-        line: crate::error::utf8_error_line(err.as_bytes(), &err.utf8_error()),
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
 }
 
 #[cfg(test)]

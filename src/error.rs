@@ -177,7 +177,7 @@ pub enum Error {
 
     /// A problem `factsheet check` fails on (the build only warns about it).
     #[error("{0}")]
-    Check(crate::lint::Warning),
+    Check(Warning),
 
     /// `serve` could not listen or watch.
     #[error("{message}\n  help: {help}")]
@@ -422,6 +422,49 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+/// Something that does not stop the build but deserves a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// What kind of problem it is; `factsheet check` treats some kinds as errors.
+    pub kind: WarningKind,
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem has no line in the source file.
+    pub line: usize,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningKind {
+    /// A hand-written `/…` URL that ignores the base path.
+    RootRelativeUrl,
+    /// An image without alt text.
+    MissingAlt,
+    /// A heading that skips a level.
+    SkippedHeadingLevel,
+    /// An `id` used twice in one page.
+    DuplicateId,
+}
+
+impl WarningKind {
+    /// Whether `factsheet check` fails on it: what makes a page unusable for some readers or
+    /// breaks its links does; style does not.
+    pub fn fails_check(self) -> bool {
+        matches!(self, WarningKind::MissingAlt | WarningKind::DuplicateId)
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.path.display(), self.message),
+            line => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,45 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-use crate::config::{CONFIG_FILE, Config, read_text};
+use crate::config::Config;
 use crate::content::Page;
 use crate::error::Error;
-
-/// A number somebody said, with who said it, where it was published and their words.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Figure {
-    /// A name to place the figure in prose: `{{ figure(id="coverage") }}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The number as shown, e.g. `99%` or `20 thousand km`.
-    pub value: String,
-    /// What the number measures.
-    pub label: String,
-    /// Who said it, with their role.
-    pub said_by: String,
-    /// The `id` of a source in `site.yaml`.
-    pub source: String,
-    /// The words of the source that state the number, copied exactly.
-    pub quote: String,
-}
-
-/// Words somebody said, copied exactly from a source.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Quote {
-    /// The words, exactly as the source prints them.
-    pub text: String,
-    /// Who said them, with their role.
-    pub said_by: String,
-    /// The `id` of a source in `site.yaml`.
-    pub source: String,
-    /// Where or how they were said, e.g. `video message to the forum`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<String>,
-}
+use crate::paths::{CONFIG_FILE, read_text};
 
 /// The stored texts of the sources that have one, normalised for comparison.
 #[derive(Debug, Default)]

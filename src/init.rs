@@ -190,9 +190,9 @@ mod tests {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().join("site");
         init_site(&root).expect("init");
-        let mut options = crate::BuildOptions::new(&root);
+        let mut options = crate::config::BuildOptions::new(&root);
         options.output = Some(tmp.path().join("out"));
-        let report = match crate::build(&options) {
+        let report = match crate::pipeline::build(&options) {
             Ok(report) => report,
             Err(failure) => panic!("the starter site does not build:\n{failure}"),
         };

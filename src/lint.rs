@@ -2,57 +2,12 @@
 //! root-relative URL (`href="/about/"`, CSS `url(/img.png)`) ignores the base path, so it
 //! works at a domain root and breaks under a GitHub Pages project path (`/repo/`).
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use walkdir::WalkDir;
 
-use crate::config::read_text;
-use crate::output::STATIC_DIR;
-use crate::render::TEMPLATES_DIR;
-
-/// Something that does not stop the build but deserves a fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// What kind of problem it is; `factsheet check` treats some kinds as errors.
-    pub kind: WarningKind,
-    /// The file, relative to the site root.
-    pub path: PathBuf,
-    /// 1-based line; 0 when the problem has no line in the source file.
-    pub line: usize,
-    /// What is wrong and how to fix it.
-    pub message: String,
-}
-
-/// The kinds of [`Warning`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WarningKind {
-    /// A hand-written `/…` URL that ignores the base path.
-    RootRelativeUrl,
-    /// An image without alt text.
-    MissingAlt,
-    /// A heading that skips a level.
-    SkippedHeadingLevel,
-    /// An `id` used twice in one page.
-    DuplicateId,
-}
-
-impl WarningKind {
-    /// Whether `factsheet check` fails on it: what makes a page unusable for some readers or
-    /// breaks its links does; style does not.
-    pub fn fails_check(self) -> bool {
-        matches!(self, WarningKind::MissingAlt | WarningKind::DuplicateId)
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            0 => write!(f, "{}: {}", self.path.display(), self.message),
-            line => write!(f, "{}:{line}: {}", self.path.display(), self.message),
-        }
-    }
-}
+use crate::error::{Warning, WarningKind};
+use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
 
 /// Attribute and CSS openings after which a `/` starts a root-relative URL.
 const TEMPLATE_PATTERNS: &[&str] = &["href=\"/", "src=\"/", "action=\"/", "href='/", "src='/"];

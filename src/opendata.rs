@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Page, Site, listing_order};
-use crate::render::join_url;
+use crate::url::join_url;
 
 /// The JSON file, linked from templates as `url(path="figures.json")`.
 pub const JSON_FILE: &str = "figures.json";

@@ -9,11 +9,9 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::Error;
+use crate::paths::{CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::render::RenderedFile;
 use crate::social::OgImage;
-
-/// The folder, inside the site root, copied as is into the output.
-pub const STATIC_DIR: &str = "static";
 
 /// Marks an output folder as made by factsheet, so a later build may replace it.
 pub const OUTPUT_MARKER: &str = ".factsheet-output";
@@ -42,7 +40,7 @@ pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<PathB
             "choose an output folder of its own, such as `public`",
         ));
     }
-    for source_dir in ["content", "templates", STATIC_DIR, "sources"] {
+    for source_dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, SOURCES_DIR] {
         if target.starts_with(root.join(source_dir)) {
             return Err(refuse(
                 format!("is inside the site's `{source_dir}/` folder, which the build only reads"),

@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::markdown::escape_markup as escape_xml;
 use crate::opendata;
-use crate::render::{RenderedFile, join_url};
+use crate::render::RenderedFile;
+use crate::url::join_url;
 
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
 pub const FEED_FILE: &str = "atom.xml";

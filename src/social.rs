@@ -70,28 +70,11 @@ pub fn og_image(title: &str, site_title: &str, figure: Option<KeyFigure<'_>>) ->
         r##"<text x="80" y="606" font-family="DejaVu Sans" font-size="22" fill="#cfe6ef">{}</text></svg>"##,
         escape_markup(&truncate(&footer, 90))
     ));
-    let hash = crate::render::content_hash(svg.as_bytes());
+    let hash = crate::hash::content_hash(svg.as_bytes());
     OgImage {
         output_path: format!("{OG_DIR}/{hash}.png"),
         svg,
     }
-}
-
-/// The preview images (`og/<hash>.png`) that `files` link to.
-pub fn linked_images(files: &[crate::render::RenderedFile]) -> std::collections::HashSet<&str> {
-    const NAME_LENGTH: usize = OG_DIR.len() + 1 + 16 + ".png".len();
-    let mut linked = std::collections::HashSet::new();
-    for file in files {
-        let text = file.contents.as_str();
-        for (at, _) in text.match_indices("og/") {
-            if let Some(name) = text.get(at..at + NAME_LENGTH)
-                && name.ends_with(".png")
-            {
-                linked.insert(name);
-            }
-        }
-    }
-    linked
 }
 
 /// Draws `svg` into a PNG.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::config::{Config, Source};
 use crate::content::Page;
 use crate::opendata;
-use crate::render::join_url;
+use crate::url::join_url;
 
 /// The latest of the page's `date`, `updated` and correction dates: when it last changed.
 pub fn date_modified(page: &Page) -> Option<&str> {

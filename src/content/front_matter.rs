@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::date::is_valid_date;
 use crate::error::{Error, find_key_line};
-use crate::facts::{Figure, Quote};
 use crate::yaml;
 
 /// The keys a page or section may set between its `---` lines.
@@ -51,6 +51,40 @@ pub struct Correction {
     pub date: String,
     /// What was corrected.
     pub text: String,
+}
+
+/// A number somebody said, with who said it, where it was published and their words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// A name to place the figure in prose: `{{ figure(id="coverage") }}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The number as shown, e.g. `99%` or `20 thousand km`.
+    pub value: String,
+    /// What the number measures.
+    pub label: String,
+    /// Who said it, with their role.
+    pub said_by: String,
+    /// The `id` of a source in `site.yaml`.
+    pub source: String,
+    /// The words of the source that state the number, copied exactly.
+    pub quote: String,
+}
+
+/// Words somebody said, copied exactly from a source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    /// The words, exactly as the source prints them.
+    pub text: String,
+    /// Who said them, with their role.
+    pub said_by: String,
+    /// The `id` of a source in `site.yaml`.
+    pub source: String,
+    /// Where or how they were said, e.g. `video message to the forum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
 
 /// A content file cut in two, with the line numbers needed to report errors in the file.
@@ -148,34 +182,6 @@ pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
     Ok(front)
 }
 
-/// `YYYY-MM-DD`, optionally followed by `T` or a space and a time.
-pub fn is_valid_date(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    if bytes.len() < 10 || !matches!(bytes.get(10), None | Some(b'T' | b' ')) {
-        return false;
-    }
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = value.get(range)?;
-        if part.bytes().all(|b| b.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    bytes[4] == b'-' && bytes[7] == b'-' && (1..=days_in_month).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,27 +209,5 @@ mod tests {
     #[test]
     fn unterminated_front_matter_reports_opening_line() {
         assert_eq!(split("---\ntitle: a\nbody\n"), Err(1));
-    }
-
-    #[test]
-    fn dates_are_checked() {
-        for good in [
-            "2021-02-05",
-            "2020-02-29",
-            "2021-02-05T10:00:00Z",
-            "2021-02-05 10:00",
-        ] {
-            assert!(is_valid_date(good), "{good}");
-        }
-        for bad in [
-            "2021-2-5",
-            "2021-02-30",
-            "2021-13-01",
-            "05.02.2021",
-            "2021-02-05x",
-            "2021",
-        ] {
-            assert!(!is_valid_date(bad), "{bad}");
-        }
     }
 }

@@ -10,12 +10,9 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::read_text;
 use crate::error::Error;
+use crate::paths::{CONTENT_DIR, read_text};
 pub use front_matter::FrontMatter;
-
-/// The folder, inside the site root, that holds the Markdown.
-pub const CONTENT_DIR: &str = "content";
 
 /// A Markdown file that becomes one HTML page.
 #[derive(Debug, Clone)]

@@ -7,14 +7,13 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::config::Config;
-use crate::content::{CONTENT_DIR, Page};
-use crate::error::{Error, closest};
+use crate::content::Page;
+use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
-use crate::lint::{Warning, WarningKind};
 use crate::markdown::{ProblemKind, Rendered, TocEntry, render_markdown};
-use crate::output::STATIC_DIR;
-use crate::render::join_url;
+use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
+use crate::url::join_url;
 
 /// Expands shortcodes, then renders the Markdown of `page`, which lives in the site `root`.
 pub fn render_body(page: &Page, root: &Path, tera: &Tera) -> Result<Rendered, Error> {

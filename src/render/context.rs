@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::{Config, Source};
-use crate::content::front_matter::Correction;
+use crate::content::front_matter::{Correction, Figure, Quote};
 use crate::content::{Page, Site, listing_order};
-use crate::facts::{Figure, Quote};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
-use crate::render::join_url;
 use crate::render::templates::TemplateNeeds;
 use crate::social::{self, OgImage};
 use crate::structured;
+use crate::url::join_url;
 use crate::yaml;
 
 /// Words read per minute, for `page.reading_time`.

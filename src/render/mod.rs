@@ -13,18 +13,17 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::config::Config;
+use crate::content::front_matter::Figure;
 use crate::content::{Page, Site, listing_order};
 use crate::error::{Error, tera_report};
-use crate::facts::Figure;
 use crate::markdown::Rendered;
+use crate::paths::TEMPLATES_DIR;
 use crate::social::OgImage;
+use crate::url::join_url;
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
 pub use partial::rerender_page;
 use templates::SiteIndex;
 pub use templates::{Templates, load_templates};
-
-/// The folder, inside the site root, that holds the Tera templates.
-pub const TEMPLATES_DIR: &str = "templates";
 
 /// Everything the render stage produces for the write stage.
 #[derive(Debug, Default)]
@@ -34,7 +33,7 @@ pub struct RenderOutput {
     /// Files beside page bundles: (source relative to the root, output path).
     pub assets: Vec<(std::path::PathBuf, String)>,
     /// Problems that do not stop the build.
-    pub warnings: Vec<crate::lint::Warning>,
+    pub warnings: Vec<crate::error::Warning>,
     /// Social preview images of the pages, one per distinct drawing.
     pub og_images: Vec<crate::social::OgImage>,
     /// The rendered Markdown of each page (as `Site::pages`), kept for incremental rebuilds.
@@ -52,23 +51,6 @@ pub struct RenderedFile {
     pub source: Option<std::path::PathBuf>,
     /// The document.
     pub contents: String,
-}
-
-/// A stable content hash (FNV-1a, 64 bits) in hex: enough to tell versions of a file apart, for
-/// cache-busting URLs and image names.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{hash:016x}")
-}
-
-/// `base` + `path`, unless `path` is already a full URL or a fragment.
-pub fn join_url(base: &str, path: &str) -> String {
-    if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
-        return path.to_string();
-    }
-    format!("{base}{}", path.trim_start_matches('/'))
 }
 
 /// Puts the site-wide data into the templates: the `site` variable and the figures that

@@ -7,10 +7,10 @@ use std::sync::{Arc, RwLock};
 use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
 
-use super::TEMPLATES_DIR;
-use crate::config::{Config, read_text};
+use crate::config::Config;
 use crate::error::{Error, tera_report};
-use crate::render::join_url;
+use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
+use crate::url::join_url;
 
 /// The loaded templates, and the site data their functions read.
 pub struct Templates {
@@ -162,7 +162,7 @@ fn register_lookup(
 
 /// Content hashes of the files in `static/`, by path there (`css/site.css`).
 fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
-    let dir = root.join(crate::output::STATIC_DIR);
+    let dir = root.join(STATIC_DIR);
     WalkDir::new(&dir)
         .follow_links(false)
         .into_iter()
@@ -171,7 +171,7 @@ fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
         .filter_map(|entry| {
             let bytes = std::fs::read(entry.path()).ok()?;
             let name = template_name(entry.path().strip_prefix(&dir).ok()?);
-            Some((name, super::content_hash(&bytes)))
+            Some((name, crate::hash::content_hash(&bytes)))
         })
         .collect()
 }

@@ -14,11 +14,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::config::{BuildOptions, CONFIG_FILE};
-use crate::content::CONTENT_DIR;
+use crate::config::BuildOptions;
 use crate::error::{BuildFailure, Error};
-use crate::output::STATIC_DIR;
-use crate::render::TEMPLATES_DIR;
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 pub use session::{RebuildScope, Rebuilt, Session};
 
 /// What `factsheet serve` was asked for.

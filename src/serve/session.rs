@@ -5,12 +5,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::config::{BuildOptions, CONFIG_FILE};
-use crate::content::{self, CONTENT_DIR};
+use crate::config::BuildOptions;
+use crate::content;
 use crate::error::Error;
-use crate::output::{self, STATIC_DIR};
+use crate::output;
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, slashed};
+use crate::pipeline::{Project, render_project};
 use crate::render::{self, RenderedFile};
-use crate::{Project, render_project};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,11 +225,4 @@ fn write_files(out_dir: &Path, files: &[RenderedFile]) -> Result<(), Vec<Error>>
         fs::write(&path, &file.contents).map_err(|source| vec![Error::Write { path, source }])?;
     }
     Ok(())
-}
-
-fn slashed(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
