@@ -11,11 +11,11 @@ use crate::render::RenderedFile;
 
 /// Problems in the rendered HTML files, named by the page's source file when it has one; the
 /// message gives the line in the HTML, which may come from a template.
-pub fn audit_html(files: &[RenderedFile]) -> Vec<Warning> {
+pub fn audit_html(files: &[&RenderedFile]) -> Vec<Warning> {
     files
         .par_iter()
         .filter(|f| f.output_path.ends_with(".html"))
-        .flat_map_iter(audit_file)
+        .flat_map_iter(|file| audit_file(file))
         .collect()
 }
 
@@ -78,7 +78,7 @@ fn audit_file(file: &RenderedFile) -> Vec<Warning> {
 }
 
 /// The preview images (`og/<hash>.png`) that `files` link to.
-pub fn linked_images(files: &[RenderedFile]) -> std::collections::HashSet<&str> {
+pub fn linked_images<'a>(files: &[&'a RenderedFile]) -> std::collections::HashSet<&'a str> {
     const NAME_LENGTH: usize = crate::social::OG_DIR.len() + 1 + 16 + ".png".len();
     let mut linked = std::collections::HashSet::new();
     for file in files {
@@ -108,9 +108,10 @@ mod tests {
 
     #[test]
     fn finds_duplicate_ids_and_images_without_alt() {
-        let found = audit_html(&[page(
+        let file = page(
             "<h2 id=\"x\">A</h2>\n<p id=\"y\"></p><h2 id=\"x\">B</h2>\n<img src=\"a.png\" alt=\"A\"><img src=\"b.png\">",
-        )]);
+        );
+        let found = audit_html(&[&file]);
         let kinds: Vec<WarningKind> = found.iter().map(|w| w.kind).collect();
         assert_eq!(kinds, [WarningKind::DuplicateId, WarningKind::MissingAlt]);
         assert!(

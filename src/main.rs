@@ -220,14 +220,20 @@ fn serve(options: factsheet::serve::ServeOptions, open: bool) -> ExitCode {
             elapsed,
         } => {
             let what = match rebuilt.scope {
-                RebuildScope::Full => "the whole site".to_string(),
-                RebuildScope::Page | RebuildScope::Copy | RebuildScope::Nothing => {
-                    rebuilt.written.join(", ")
-                }
+                RebuildScope::Full => "rebuilt the whole site".to_string(),
+                _ if rebuilt.written.is_empty() => format!(
+                    "nothing to write ({} re-rendered)",
+                    plural(rebuilt.rendered, "page")
+                ),
+                _ => format!(
+                    "wrote {} ({} re-rendered)",
+                    rebuilt.written.join(", "),
+                    plural(rebuilt.rendered, "page")
+                ),
             };
             let changed: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
             println!(
-                "{} changed: rebuilt {what} in {} ms",
+                "{} changed: {what} in {} ms",
                 changed.join(", "),
                 elapsed.as_millis()
             );

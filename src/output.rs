@@ -91,7 +91,7 @@ fn absolute(path: &Path) -> io::Result<PathBuf> {
 pub fn write_output(
     root: &Path,
     target: &Path,
-    files: &[RenderedFile],
+    files: &[&RenderedFile],
     assets: &[(PathBuf, String)],
     og_images: &[OgImage],
 ) -> Result<ImageStats, Error> {
@@ -136,6 +136,41 @@ pub fn write_output(
         remove_tree(&retired).map_err(write_error(&retired))?;
     }
     Ok(stats)
+}
+
+/// Updates a folder that `serve` owns in place, file by file: writes `files` whose contents
+/// differ from what the folder holds and copies `copies` (source relative to `root`, output
+/// path). Used after an incremental rebuild, which changes few files of a large site.
+pub fn update_output(
+    root: &Path,
+    target: &Path,
+    files: &[&RenderedFile],
+    copies: &[(PathBuf, String)],
+) -> Result<Vec<String>, Error> {
+    let mut written = Vec::new();
+    for file in files {
+        let path = target.join(&file.output_path);
+        if fs::read(&path).is_ok_and(|old| old == file.contents.as_bytes()) {
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
+        fs::write(&path, &file.contents).map_err(write_error(&path))?;
+        written.push(file.output_path.clone());
+    }
+    for (source, output_path) in copies {
+        let destination = target.join(output_path);
+        if let Some(dir) = destination.parent() {
+            fs::create_dir_all(dir).map_err(write_error(dir))?;
+        }
+        fs::copy(root.join(source), &destination).map_err(|err| Error::Read {
+            path: source.clone(),
+            source: err,
+        })?;
+        written.push(output_path.clone());
+    }
+    Ok(written)
 }
 
 /// Removes a folder, its subfolders in parallel: the previous site can hold thousands of pages.
@@ -189,7 +224,7 @@ fn draw_images(previous: &Path, staging: &Path, images: &[OgImage]) -> Result<Im
 fn fill_staging(
     root: &Path,
     staging: &Path,
-    files: &[RenderedFile],
+    files: &[&RenderedFile],
     assets: &[(PathBuf, String)],
 ) -> Result<(), Error> {
     fs::create_dir_all(staging).map_err(write_error(staging))?;

@@ -1,11 +1,18 @@
-//! The pipeline that `build`, `check` and `serve` share: config, content, fact checks,
-//! templates, render, the publishing files and the audits, as named steps.
+//! The pipeline that `build`, `check` and `serve` share, as named steps: config, content, fact
+//! checks, templates, render, then the publishing files, audits and previews. A full build
+//! runs every step on every page; [`Project::update`] runs the same steps on the pages an edit
+//! affects and keeps the rest, so that `serve` writes what `build` would.
 
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
 
 use crate::config::{self, BuildOptions, Config};
-use crate::error::{BuildFailure, Error};
-use crate::{audit, content, facts, lint, output, publish, render};
+use crate::content::{self, Site};
+use crate::error::{BuildFailure, Error, Warning};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, slashed};
+use crate::render::{self, RenderOutput, RenderedFile, Templates};
+use crate::social::OgImage;
+use crate::{audit, facts, lint, output, publish};
 
 /// What a successful build produced.
 #[derive(Debug, Clone)]
@@ -17,7 +24,7 @@ pub struct BuildReport {
     /// How the social preview images were made.
     pub images: output::ImageStats,
     /// Problems that did not stop the build.
-    pub warnings: Vec<crate::error::Warning>,
+    pub warnings: Vec<Warning>,
 }
 
 /// What `factsheet check` found.
@@ -28,22 +35,68 @@ pub struct CheckReport {
     /// Problems that fail the check.
     pub errors: Vec<Error>,
     /// Problems worth fixing that do not fail it.
-    pub warnings: Vec<crate::error::Warning>,
+    pub warnings: Vec<Warning>,
 }
 
-/// A site rendered in memory, with every error and warning found on the way, and what an
-/// incremental rebuild needs to re-render part of it.
+/// A site rendered in memory, with every error and warning found on the way: what the write
+/// step needs, and what an incremental rebuild needs to re-render part of it.
 pub(crate) struct Project {
     pub(crate) config: Config,
-    pub(crate) site: content::Site,
-    pub(crate) templates: render::Templates,
-    pub(crate) rendered: render::RenderOutput,
+    pub(crate) site: Site,
+    pub(crate) templates: Templates,
+    pub(crate) rendered: RenderOutput,
+    /// `sitemap.xml`, the feed, `robots.txt` and the other files besides the pages.
+    pub(crate) publishing: Vec<RenderedFile>,
+    /// The preview images some page links to.
+    pub(crate) og_images: Vec<OgImage>,
+    pub(crate) warnings: Vec<Warning>,
     pub(crate) errors: Vec<Error>,
 }
 
-/// Runs every stage but the write: config, content, fact checks, templates, render, the
-/// publishing files and the audits. Each stage runs as far as it can, so the errors of all
-/// files come back together; `Err` only when there is no config or no templates to render with.
+impl Project {
+    /// Every file the write step writes, besides `static/`, bundle files and images.
+    pub(crate) fn files(&self) -> Vec<&RenderedFile> {
+        self.rendered.files().chain(&self.publishing).collect()
+    }
+}
+
+/// Step: fact checks, every figure and quote of `site` against the sources.
+fn check_facts(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
+    match facts::load_source_texts(root, config) {
+        Ok(texts) => {
+            let mut errors: Vec<Error> = site
+                .all_pages()
+                .flat_map(|page| facts::check_page(page, config, &texts))
+                .collect();
+            errors.extend(facts::check_unique_ids(site.all_pages()));
+            errors
+        }
+        Err(source_errors) => source_errors,
+    }
+}
+
+/// Step: the files besides the pages, the audits of the finished HTML and the choice of the
+/// preview images to draw (only those some page links to).
+fn finish(project: &mut Project, root: &Path) {
+    project.publishing = publish::publishing_files(&project.site, &project.config);
+    let files = project.rendered.files().collect::<Vec<_>>();
+    project.warnings = project.rendered.warnings.clone();
+    project.warnings.extend(audit::audit_html(&files));
+    project.warnings.extend(lint::root_relative_urls(root));
+    project.og_images = linked_previews(&project.rendered, &files);
+}
+
+fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgImage> {
+    let mut images = rendered.og_images();
+    if !images.is_empty() {
+        let linked = audit::linked_images(files);
+        images.retain(|image| linked.contains(image.output_path.as_str()));
+    }
+    images
+}
+
+/// Runs every step but the write. Each step runs as far as it can, so the errors of all files
+/// come back together; `Err` only when there is no config or no templates to render with.
 pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Error>> {
     let mut errors = Vec::new();
     let config = config::load_config(options)
@@ -52,15 +105,7 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     let (site, load_errors) = content::load_site(&options.root, options.drafts);
     errors.extend(load_errors);
     if let Some(config) = &config {
-        match facts::load_source_texts(&options.root, config) {
-            Ok(texts) => {
-                for page in site.all_pages() {
-                    errors.extend(facts::check_page(page, config, &texts));
-                }
-                errors.extend(facts::check_unique_ids(site.all_pages()));
-            }
-            Err(source_errors) => errors.extend(source_errors),
-        }
+        errors.extend(check_facts(&options.root, config, &site));
     }
     let templates = config.as_ref().and_then(|config| {
         render::load_templates(&options.root, config)
@@ -71,82 +116,391 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
         return Err(errors);
     };
     // Render even when some files failed to load, to report template errors in the same run.
-    let (mut rendered, render_errors) =
+    let (rendered, render_errors) =
         render::render_site(&site, &config, &mut templates, &options.root);
     errors.extend(render_errors);
-    rendered.warnings.extend(audit::audit_html(&rendered.files));
-    rendered
-        .warnings
-        .extend(lint::root_relative_urls(&options.root));
-    rendered
-        .files
-        .extend(publish::publishing_files(&site, &config));
-    // Draw only the previews some page links to (one scan of each page, when there are any).
-    if !rendered.og_images.is_empty() {
-        let linked: std::collections::HashSet<String> = audit::linked_images(&rendered.files)
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-        rendered
-            .og_images
-            .retain(|image| linked.contains(&image.output_path));
-    }
-    Ok(Project {
+    let mut project = Project {
         config,
         site,
         templates,
         rendered,
+        publishing: Vec::new(),
+        og_images: Vec::new(),
+        warnings: Vec::new(),
         errors,
-    })
+    };
+    finish(&mut project, &options.root);
+    Ok(project)
+}
+
+/// What an incremental rebuild changed in the output.
+#[derive(Debug, Default)]
+pub(crate) struct Update {
+    /// Pages and sections rendered again (indices into [`Site::all_pages`]).
+    pub(crate) rerendered: usize,
+    /// Output files written or copied, relative to the output folder.
+    pub(crate) written: Vec<String>,
+}
+
+/// Why an edit cannot be applied incrementally: the caller rebuilds everything.
+pub(crate) struct NeedsFullBuild;
+
+impl Project {
+    /// Applies `changed` (paths relative to the site root) to the project and updates `out_dir`
+    /// with the files that differ. `Ok(Err(NeedsFullBuild))` when the edit changes the site's
+    /// shape (config, front matter, pages added or removed, previews): the caller runs a full
+    /// build. On `Err` the output folder is untouched; the project must then be rebuilt.
+    pub(crate) fn update(
+        &mut self,
+        root: &Path,
+        out_dir: &Path,
+        changed: &[PathBuf],
+    ) -> Result<Result<Update, NeedsFullBuild>, Vec<Error>> {
+        let sections = self.site.sections.len();
+        let mut markdown: BTreeSet<usize> = BTreeSet::new();
+        let mut documents: BTreeSet<usize> = BTreeSet::new();
+        let mut not_found = false;
+        let mut copies: Vec<(PathBuf, String)> = Vec::new();
+        let mut templates_changed = false;
+        let mut static_changed: Vec<String> = Vec::new();
+        let mut sources_changed = false;
+        for path in changed {
+            if path == Path::new(CONFIG_FILE) {
+                return Ok(Err(NeedsFullBuild));
+            } else if path.starts_with(TEMPLATES_DIR) {
+                templates_changed = true;
+            } else if let Ok(in_static) = path.strip_prefix(STATIC_DIR) {
+                let name = slashed(in_static);
+                if !root.join(path).is_file() || !self.templates.fingerprints.contains_key(&name) {
+                    return Ok(Err(NeedsFullBuild));
+                }
+                copies.push((path.clone(), name.clone()));
+                static_changed.push(name);
+            } else if path.starts_with(CONTENT_DIR) && path.extension().is_some_and(|e| e == "md") {
+                let Some(index) = self.body_edit(root, path)? else {
+                    return Ok(Err(NeedsFullBuild));
+                };
+                markdown.insert(index);
+            } else if path.starts_with(CONTENT_DIR) {
+                let Some(copy) = self
+                    .rendered
+                    .assets
+                    .iter()
+                    .find(|(source, _)| source == path)
+                else {
+                    return Ok(Err(NeedsFullBuild));
+                };
+                if !root.join(path).is_file() {
+                    return Ok(Err(NeedsFullBuild));
+                }
+                copies.push(copy.clone());
+            } else if self.is_stored_source(path) {
+                sources_changed = true;
+            }
+        }
+        // Images whose sizes went into a page's HTML.
+        for (index, reads) in self.rendered.markdown_reads.iter().enumerate() {
+            if reads
+                .images
+                .iter()
+                .any(|image| copies.iter().any(|(source, _)| source == image))
+            {
+                markdown.insert(index);
+            }
+        }
+        if templates_changed || !static_changed.is_empty() {
+            let templates = self.templates.reload(root, &self.config)?;
+            if templates.needs != self.templates.needs {
+                return Ok(Err(NeedsFullBuild));
+            }
+            let affected = templates.affected_by(&templates.changed_since(&self.templates));
+            let pages: Vec<&content::Page> = self.site.all_pages().collect();
+            for (index, page) in pages.iter().enumerate() {
+                if affected.contains(render::template_of(&self.site, index)) {
+                    documents.insert(index);
+                }
+                // A page that calls a changed shortcode renders its Markdown again.
+                let calls = affected.iter().filter_map(|t| {
+                    t.strip_prefix("shortcodes/")
+                        .and_then(|t| t.strip_suffix(".html"))
+                });
+                if self.rendered.markdown_reads[index].shortcodes.is_some()
+                    && calls
+                        .clone()
+                        .any(|name| page.body.contains(&format!("{name}(")))
+                {
+                    markdown.insert(index);
+                }
+            }
+            not_found = affected.contains(render::NOT_FOUND_TEMPLATE);
+            for (index, document) in self.rendered.documents.iter().enumerate() {
+                if let Some(document) = document
+                    && document
+                        .reads
+                        .assets
+                        .iter()
+                        .any(|a| static_changed.contains(a))
+                {
+                    documents.insert(index);
+                }
+            }
+            self.templates = templates;
+        }
+        if sources_changed {
+            let errors = check_facts(root, &self.config, &self.site);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
+
+        // Markdown: the edited pages, then the pages whose links point at headings that moved.
+        let ids_before: Vec<Vec<String>> = markdown
+            .iter()
+            .map(|&i| heading_ids(&self.rendered.markdown[i]))
+            .collect();
+        self.render_markdown(root, &markdown)?;
+        let mut linking: BTreeSet<usize> = BTreeSet::new();
+        for (&index, before) in markdown.iter().zip(&ids_before) {
+            if heading_ids(&self.rendered.markdown[index]) != *before {
+                let file = content_relative(&self.file_of(index));
+                for (other, reads) in self.rendered.markdown_reads.iter().enumerate() {
+                    if reads.links.contains(&file) && !markdown.contains(&other) {
+                        linking.insert(other);
+                    }
+                }
+            }
+        }
+        self.render_markdown(root, &linking)?;
+        markdown.extend(linking);
+        let selected: Vec<usize> = markdown.iter().copied().collect();
+        let (errors, _, _) = render::resolve_links(
+            &self.site,
+            &self.config,
+            root,
+            &mut self.rendered.markdown,
+            &selected,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        // Documents: the pages themselves, the listings that show them, and the documents that
+        // read them through `get_page` or `get_section`.
+        let mut listings: BTreeSet<usize> = BTreeSet::new();
+        for &index in &markdown {
+            documents.insert(index);
+            for (section_index, section) in self.site.sections.iter().enumerate() {
+                let lists = if index < sections {
+                    section.subsections.contains(&index) || section_index == index
+                } else {
+                    section.pages.contains(&(index - sections))
+                };
+                if lists {
+                    listings.insert(section_index);
+                }
+            }
+        }
+        documents.extend(listings.iter().copied());
+        let pages: Vec<&content::Page> = self.site.all_pages().collect();
+        let read_pages: HashSet<&str> = markdown.iter().map(|&i| pages[i].path.as_str()).collect();
+        let read_sections: HashSet<&str> =
+            listings.iter().map(|&i| pages[i].path.as_str()).collect();
+        for (index, document) in self.rendered.documents.iter().enumerate() {
+            if let Some(document) = document
+                && (document
+                    .reads
+                    .pages
+                    .iter()
+                    .any(|p| read_pages.contains(p.as_str()))
+                    || document
+                        .reads
+                        .sections
+                        .iter()
+                        .any(|s| read_sections.contains(s.as_str())))
+            {
+                documents.insert(index);
+            }
+        }
+        let selected: Vec<usize> = documents.iter().copied().collect();
+        let listings: Vec<usize> = listings.into_iter().collect();
+        let results = render::render_documents(
+            &self.site,
+            &self.config,
+            &self.templates,
+            &self.rendered.markdown,
+            &selected,
+            &listings,
+        );
+        let mut errors = Vec::new();
+        for (index, result) in results {
+            match result {
+                Ok(document) => self.rendered.documents[index] = Some(document),
+                Err(err) => errors.push(err),
+            }
+        }
+        if not_found {
+            match render::render_not_found(&self.templates.tera, &self.config) {
+                Ok(file) => self.rendered.not_found = Some(file),
+                Err(err) => errors.push(err),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let previews = self.og_images.clone();
+        finish(self, root);
+        if self.og_images != previews {
+            return Ok(Err(NeedsFullBuild));
+        }
+        let mut files: Vec<&RenderedFile> = selected
+            .iter()
+            .filter_map(|&i| self.rendered.documents[i].as_ref().map(|d| &d.file))
+            .collect();
+        if not_found {
+            files.extend(&self.rendered.not_found);
+        }
+        files.extend(&self.publishing);
+        let written = output::update_output(root, out_dir, &files, &copies).map_err(|e| vec![e])?;
+        Ok(Ok(Update {
+            rerendered: selected.len(),
+            written,
+        }))
+    }
+
+    /// The index of the page whose file `path` is, when only its body changed; `None` when the
+    /// edit changes more (its front matter, or the page is new, gone or a draft).
+    fn body_edit(&mut self, root: &Path, path: &Path) -> Result<Option<usize>, Vec<Error>> {
+        let Some(index) = self.site.all_pages().position(|p| p.file == path) else {
+            return Ok(None);
+        };
+        if !root.join(path).is_file() {
+            return Ok(None);
+        }
+        let (page, is_section) = content::load_file(root, path).map_err(|e| vec![e])?;
+        let sections = self.site.sections.len();
+        let old = self.site.all_pages().nth(index);
+        let same_shape =
+            old.is_some_and(|old| old.path == page.path && old.front_matter == page.front_matter);
+        if !same_shape || is_section != (index < sections) {
+            return Ok(None);
+        }
+        if index < sections {
+            self.site.sections[index].page = page;
+        } else {
+            self.site.pages[index - sections] = page;
+        }
+        Ok(Some(index))
+    }
+
+    fn render_markdown(&mut self, root: &Path, which: &BTreeSet<usize>) -> Result<(), Vec<Error>> {
+        let selected: Vec<usize> = which.iter().copied().collect();
+        let results = render::render_markdown(&self.site, root, &self.templates, &selected);
+        let mut errors = Vec::new();
+        for (index, result) in selected.into_iter().zip(results) {
+            match result {
+                Ok((rendered, reads)) => {
+                    self.rendered.markdown[index] = rendered;
+                    self.rendered.markdown_reads[index] = reads;
+                }
+                Err(err) => errors.push(err),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn file_of(&self, index: usize) -> PathBuf {
+        self.site
+            .all_pages()
+            .nth(index)
+            .map(|p| p.file.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether `path` is the stored text of a source that `site.yaml` lists.
+    fn is_stored_source(&self, path: &Path) -> bool {
+        self.config
+            .sources
+            .iter()
+            .filter_map(|s| s.file.as_deref())
+            .any(|file| Path::new(file) == path)
+    }
+}
+
+fn heading_ids(rendered: &crate::markdown::Rendered) -> Vec<String> {
+    fn walk(entries: &[crate::markdown::TocEntry], ids: &mut Vec<String>) {
+        for entry in entries {
+            ids.push(entry.id.clone());
+            walk(&entry.children, ids);
+        }
+    }
+    let mut ids = Vec::new();
+    walk(&rendered.toc, &mut ids);
+    ids
+}
+
+/// A content file as `@/` links name it: its path inside `content/`, with `/`.
+fn content_relative(file: &Path) -> String {
+    slashed(file.strip_prefix(CONTENT_DIR).unwrap_or(file))
 }
 
 /// Builds the site described by `options` and writes it. On failure nothing is written and
 /// every error found is returned.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let target = output::check_output_dir(&options.root, &options.output_dir(), options.force);
-    let site = render_project(options);
-    let (target, site) = match (target, site) {
-        (Ok(target), Ok(site)) if site.errors.is_empty() => (target, site),
-        (target, site) => {
+    let project = render_project(options);
+    let (target, project) = match (target, project) {
+        (Ok(target), Ok(project)) if project.errors.is_empty() => (target, project),
+        (target, project) => {
             let mut errors: Vec<Error> = target.err().into_iter().collect();
-            match site {
-                Ok(site) => errors.extend(site.errors),
-                Err(site_errors) => errors.extend(site_errors),
+            match project {
+                Ok(project) => errors.extend(project.errors),
+                Err(project_errors) => errors.extend(project_errors),
             }
             return Err(errors.into());
         }
     };
-    let pages = site.site.all_pages().count();
-    let rendered = site.rendered;
-    let images = output::write_output(
-        &options.root,
-        &target,
-        &rendered.files,
-        &rendered.assets,
-        &rendered.og_images,
-    )?;
+    let images = write(&project, &options.root, &target)?;
     Ok(BuildReport {
-        pages,
+        pages: project.site.all_pages().count(),
         images,
         output: target,
-        warnings: rendered.warnings,
+        warnings: project.warnings,
     })
 }
 
+/// Step: writes the whole project into `target`, atomically.
+pub(crate) fn write(
+    project: &Project,
+    root: &Path,
+    target: &Path,
+) -> Result<output::ImageStats, Error> {
+    output::write_output(
+        root,
+        target,
+        &project.files(),
+        &project.rendered.assets,
+        &project.og_images,
+    )
+}
+
 /// Does the whole build in memory and writes nothing: every error of the build, plus the
-/// warnings that [`crate::crate::error::WarningKind::fails_check`] makes errors here.
+/// warnings that [`crate::error::WarningKind::fails_check`] makes errors here.
 pub fn check(options: &BuildOptions) -> CheckReport {
     match render_project(options) {
-        Ok(site) => {
-            let (failing, warnings): (Vec<_>, Vec<_>) = site
-                .rendered
+        Ok(project) => {
+            let (failing, warnings): (Vec<_>, Vec<_>) = project
                 .warnings
                 .into_iter()
                 .partition(|w| w.kind.fails_check());
-            let mut errors = site.errors;
+            let mut errors = project.errors;
             errors.extend(failing.into_iter().map(Error::Check));
             CheckReport {
-                pages: site.site.all_pages().count(),
+                pages: project.site.all_pages().count(),
                 errors,
                 warnings,
             }

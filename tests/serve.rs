@@ -172,7 +172,7 @@ fn an_edit_is_served_within_two_seconds() {
     assert!(stopped, "Ctrl-C stops cleanly: {stdout}");
     assert!(
         stdout.contains(
-            "content/notes/beta.md changed: rebuilt notes/beta/index.html, notes/index.html in"
+            "content/notes/beta.md changed: wrote notes/beta/index.html (2 pages re-rendered) in"
         ),
         "{stdout}"
     );

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
+use super::MarkdownReads;
+use super::templates::recording_reads;
 use crate::config::Config;
 use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
@@ -15,30 +17,70 @@ use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
 use crate::url::join_url;
 
-/// Expands shortcodes, then renders the Markdown of `page`, which lives in the site `root`.
-pub fn render_body(page: &Page, root: &Path, tera: &Tera) -> Result<Rendered, Error> {
-    let expanded = shortcodes::expand(&page.body, tera).map_err(|err| Error::InvalidValue {
+/// Expands the shortcodes of `page` and renders its Markdown; returns what that read besides
+/// the page's own file. Errors name the page and the line.
+pub fn render_body(
+    page: &Page,
+    root: &Path,
+    tera: &Tera,
+) -> Result<(Rendered, MarkdownReads), Error> {
+    let calls_shortcodes = page.body.contains("{{") || page.body.contains("{%");
+    let (expanded, shortcode_reads) = if calls_shortcodes {
+        let (expanded, reads) =
+            recording_reads(|| shortcodes::expand(&page.body, tera).map(std::borrow::Cow::Owned));
+        (expanded, Some(reads))
+    } else {
+        (Ok(std::borrow::Cow::Borrowed(page.body.as_str())), None)
+    };
+    let expanded = expanded.map_err(|err| Error::InvalidValue {
         path: page.file.clone(),
         line: page.body_line + err.line - 1,
         message: err.message,
         help: err.help,
     })?;
-    let lookup = |src: &str| local_image_size(root, page, src);
-    Ok(render_markdown(&expanded, &lookup))
+    let images = std::cell::RefCell::new(Vec::new());
+    let lookup = |src: &str| local_image_size(root, page, src, &mut images.borrow_mut());
+    let rendered = render_markdown(&expanded, &lookup);
+    let mut links: Vec<String> = rendered
+        .internal_links
+        .iter()
+        .map(|link| link_file(&link.target).to_string())
+        .collect();
+    links.sort();
+    links.dedup();
+    let reads = MarkdownReads {
+        images: images.into_inner(),
+        links,
+        shortcodes: shortcode_reads,
+    };
+    Ok((rendered, reads))
+}
+
+/// The content file an `@/file.md#anchor` link points at.
+fn link_file(target: &str) -> &str {
+    let target = target.trim_start_matches("@/");
+    target.split_once('#').map_or(target, |(file, _)| file)
 }
 
 /// The size of an image the page shows: `/x.png` is `static/x.png`; a relative path is
 /// beside the page's `index.md` (a page bundle). Remote images have no known size.
-fn local_image_size(root: &Path, page: &Page, src: &str) -> Option<(u32, u32)> {
+fn local_image_size(
+    root: &Path,
+    page: &Page,
+    src: &str,
+    read: &mut Vec<PathBuf>,
+) -> Option<(u32, u32)> {
     if src.contains("://") || src.starts_with("data:") {
         return None;
     }
     let src = src.split(['?', '#']).next().unwrap_or(src);
     let file = match src.strip_prefix('/') {
-        Some(in_static) => root.join(STATIC_DIR).join(in_static),
-        None => root.join(page.file.parent()?).join(src),
+        Some(in_static) => Path::new(STATIC_DIR).join(in_static),
+        None => page.file.parent()?.join(src),
     };
-    let size = image_size(&std::fs::read(file).ok()?)?;
+    let bytes = std::fs::read(root.join(&file));
+    read.push(file);
+    let size = image_size(&bytes.ok()?)?;
     Some((size.width, size.height))
 }
 
@@ -93,11 +135,8 @@ impl LinkTargets {
         let mut urls: BTreeMap<String, String> = BTreeMap::new();
         for link in std::mem::take(&mut rendered.internal_links) {
             let line = page.body_line + link.line - 1;
-            let target = link.target.trim_start_matches("@/");
-            let (file, anchor) = match target.split_once('#') {
-                Some((file, anchor)) => (file, Some(anchor)),
-                None => (target, None),
-            };
+            let file = link_file(&link.target);
+            let anchor = link.target.split_once('#').map(|(_, anchor)| anchor);
             let fail = |message: String, help: String| Error::InvalidValue {
                 path: page.file.clone(),
                 line,

@@ -9,6 +9,7 @@ use crate::config::{Config, Source};
 use crate::content::front_matter::{Correction, Figure, Quote};
 use crate::content::{Page, Site, listing_order};
 use crate::markdown::{Rendered, TocEntry, escape_markup};
+use crate::paths::slashed;
 use crate::render::templates::TemplateNeeds;
 use crate::social::{self, OgImage};
 use crate::structured;
@@ -224,13 +225,6 @@ fn edit_url(page: &Page, config: &Config) -> Option<String> {
         config.repository_branch,
         slashed(&page.file)
     ))
-}
-
-fn slashed(path: &std::path::Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `page` for `404.html`, which has no Markdown file.

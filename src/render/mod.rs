@@ -3,7 +3,6 @@
 
 mod body;
 mod context;
-mod partial;
 pub(crate) mod templates;
 
 use std::path::Path;
@@ -15,31 +14,79 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::front_matter::Figure;
 use crate::content::{Page, Site, listing_order};
-use crate::error::{Error, tera_report};
+use crate::error::{Error, Warning, tera_report};
 use crate::markdown::Rendered;
 use crate::paths::TEMPLATES_DIR;
 use crate::social::OgImage;
 use crate::url::join_url;
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
-pub use partial::rerender_page;
 use templates::SiteIndex;
-pub use templates::{Templates, load_templates};
+pub use templates::{Reads, Templates, load_templates};
 
-/// Everything the render stage produces for the write stage.
+/// Everything the render stage produces. Pages and sections are indexed as
+/// [`Site::all_pages`] lists them: the sections first, then the pages.
 #[derive(Debug, Default)]
 pub struct RenderOutput {
-    /// The pages, sorted by output path.
-    pub files: Vec<RenderedFile>,
+    /// The Markdown of each page, rendered and with its links resolved.
+    pub markdown: Vec<Rendered>,
+    /// What each page's Markdown read besides its own file.
+    pub markdown_reads: Vec<MarkdownReads>,
+    /// Each page rendered through its template; `None` where that failed.
+    pub documents: Vec<Option<Document>>,
+    /// `404.html`.
+    pub not_found: Option<RenderedFile>,
     /// Files beside page bundles: (source relative to the root, output path).
     pub assets: Vec<(std::path::PathBuf, String)>,
-    /// Problems that do not stop the build.
-    pub warnings: Vec<crate::error::Warning>,
-    /// Social preview images of the pages, one per distinct drawing.
-    pub og_images: Vec<crate::social::OgImage>,
-    /// The rendered Markdown of each page (as `Site::pages`), kept for incremental rebuilds.
-    pub page_markdown: Vec<Rendered>,
-    /// The rendered Markdown of each section (as `Site::sections`).
-    pub section_markdown: Vec<Rendered>,
+    /// Problems in the Markdown that do not stop the build.
+    pub warnings: Vec<Warning>,
+}
+
+impl RenderOutput {
+    /// Every rendered HTML file: the documents, then `404.html`.
+    pub fn files(&self) -> impl Iterator<Item = &RenderedFile> {
+        self.documents
+            .iter()
+            .flatten()
+            .map(|doc| &doc.file)
+            .chain(&self.not_found)
+    }
+
+    /// The social preview images of the documents, one per distinct drawing, by name.
+    pub fn og_images(&self) -> Vec<OgImage> {
+        let mut images: Vec<OgImage> = self
+            .documents
+            .iter()
+            .flatten()
+            .filter_map(|doc| doc.og.clone())
+            .collect();
+        images.sort_by(|a, b| a.output_path.cmp(&b.output_path));
+        images.dedup();
+        images
+    }
+}
+
+/// One page or section rendered through its template, with what the render read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The HTML file.
+    pub file: RenderedFile,
+    /// Its social preview image, when the templates show one.
+    pub og: Option<OgImage>,
+    /// The template it was rendered with.
+    pub template: String,
+    /// What the template functions returned to it.
+    pub reads: Reads,
+}
+
+/// What a page's Markdown depends on besides its own file: re-rendered when these change.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownReads {
+    /// Image files whose sizes went into the HTML, relative to the site root.
+    pub images: Vec<std::path::PathBuf>,
+    /// The content files its `@/` links point at, as written after `@/` (no anchor).
+    pub links: Vec<String>,
+    /// Whether the body calls shortcodes, and what those read.
+    pub shortcodes: Option<Reads>,
 }
 
 /// One rendered HTML document and the site path it is served at.
@@ -53,9 +100,9 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
-/// Puts the site-wide data into the templates: the `site` variable and the figures that
-/// `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
-fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
+/// Step 1. Puts the site-wide data into the templates: the `site` variable and the figures
+/// that `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
+pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     let site_data = site_context(site, config);
     let figures = site_data
         .figures
@@ -66,9 +113,185 @@ fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     templates.tera.global_context().insert("site", &site_data);
 }
 
-/// Fills the tables `get_page` and `get_section` read (without rendered content, to keep
-/// them small).
-fn add_listings<'a>(templates: &Templates, sections: &[SectionContext<'a>]) {
+/// Step 2. Renders the Markdown of the pages at `selected` (indices into
+/// [`Site::all_pages`]), in parallel; links are left for [`resolve_links`].
+pub fn render_markdown(
+    site: &Site,
+    root: &Path,
+    templates: &Templates,
+    selected: &[usize],
+) -> Vec<Result<(Rendered, MarkdownReads), Error>> {
+    let pages: Vec<&Page> = site.all_pages().collect();
+    selected
+        .par_iter()
+        .map(|&index| body::render_body(pages[index], root, &templates.tera))
+        .collect()
+}
+
+/// Step 3. Resolves the `@/` links of the pages at `selected` against every page's URL and
+/// heading ids; returns the broken links, the Markdown warnings and the bundle files of
+/// those pages.
+pub fn resolve_links(
+    site: &Site,
+    config: &Config,
+    root: &Path,
+    markdown: &mut [Rendered],
+    selected: &[usize],
+) -> (Vec<Error>, Vec<Warning>, Vec<(std::path::PathBuf, String)>) {
+    let targets = body::LinkTargets::new(site.all_pages().zip(markdown.iter()));
+    let pages: Vec<&Page> = site.all_pages().collect();
+    let wanted: std::collections::HashSet<usize> = selected.iter().copied().collect();
+    let checked: Vec<_> = markdown
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(index, _)| wanted.contains(index))
+        .map(|(index, rendered)| {
+            let page = pages[index];
+            let link_errors = targets.resolve(page, rendered, config);
+            let warnings = body::markdown_warnings(page, rendered);
+            (link_errors, warnings, body::bundle_assets(root, page))
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut assets = Vec::new();
+    for (link_errors, page_warnings, page_assets) in checked {
+        errors.extend(link_errors);
+        warnings.extend(page_warnings);
+        assets.extend(page_assets);
+    }
+    (errors, warnings, assets)
+}
+
+/// Step 4. Renders the documents at `selected` (indices into [`Site::all_pages`]) through
+/// their templates, in parallel, after refreshing the `get_page`/`get_section` entries of
+/// `changed_listings` (all sections on a full build). Returns each document or its error.
+pub fn render_documents(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    markdown: &[Rendered],
+    selected: &[usize],
+    changed_listings: &[usize],
+) -> Vec<(usize, Result<Document, Error>)> {
+    let sections = site.sections.len();
+    // Listings show the pages of a section and the headers of its subsections; build the
+    // contexts of just the pages some selected document or refreshed listing shows.
+    let mut needed = vec![false; sections + site.pages.len()];
+    let need_section = |index: usize, needed: &mut Vec<bool>| {
+        needed[index] = true;
+        for &page in &site.sections[index].pages {
+            needed[sections + page] = true;
+        }
+        for &sub in &site.sections[index].subsections {
+            needed[sub] = true;
+        }
+    };
+    for &index in selected {
+        if index < sections {
+            need_section(index, &mut needed);
+        } else {
+            needed[index] = true;
+        }
+    }
+    if templates.needs.lookups {
+        for &index in changed_listings {
+            need_section(index, &mut needed);
+        }
+    }
+    let pages: Vec<&Page> = site.all_pages().collect();
+    let contexts: Vec<Option<PageContext<'_>>> = pages
+        .par_iter()
+        .zip(markdown)
+        .zip(&needed)
+        .map(|((page, md), &needed)| needed.then(|| page_context(page, md, config)))
+        .collect();
+    let context = |index: usize| {
+        contexts[index]
+            .clone()
+            .unwrap_or_else(|| page_context(pages[index], &markdown[index], config))
+    };
+    let listing = |index: usize| SectionContext {
+        header: context(index),
+        pages: site.sections[index]
+            .pages
+            .iter()
+            .map(|&i| context(sections + i))
+            .collect(),
+        subsections: site.sections[index]
+            .subsections
+            .iter()
+            .map(|&i| context(i))
+            .collect(),
+    };
+    if templates.needs.lookups {
+        let listings: Vec<SectionContext<'_>> =
+            changed_listings.iter().map(|&i| listing(i)).collect();
+        add_listings(templates, &listings);
+    }
+    selected
+        .par_iter()
+        .map(|&index| {
+            let page = pages[index];
+            let ((file, og), reads) = templates::recording_reads(|| {
+                if index < sections {
+                    let listing = listing(index);
+                    let head = with_head(&listing.header, site, page, config, templates);
+                    let mut context = Context::new();
+                    context.insert(
+                        "section",
+                        &SectionView {
+                            header: &head,
+                            pages: &listing.pages,
+                            subsections: &listing.subsections,
+                        },
+                    );
+                    let file = render_document(
+                        &templates.tera,
+                        page,
+                        default_template(site, index),
+                        &context,
+                    );
+                    (file, head.og)
+                } else {
+                    let head = with_head(&context(index), site, page, config, templates);
+                    let mut context = Context::new();
+                    context.insert("page", &head);
+                    (
+                        render_document(&templates.tera, page, "page.html", &context),
+                        head.og,
+                    )
+                }
+            });
+            let document = file.map(|file| Document {
+                file,
+                og,
+                template: template_of(site, index).to_string(),
+                reads,
+            });
+            (index, document)
+        })
+        .collect()
+}
+
+/// The template page `index` of [`Site::all_pages`] renders with.
+pub fn template_of(site: &Site, index: usize) -> &str {
+    let page = site.all_pages().nth(index);
+    page.and_then(|p| p.front.template.as_deref())
+        .unwrap_or_else(|| default_template(site, index))
+}
+
+fn default_template(site: &Site, index: usize) -> &'static str {
+    match index {
+        0 => "index.html",
+        i if i < site.sections.len() => "section.html",
+        _ => "page.html",
+    }
+}
+
+/// Fills the `get_page` and `get_section` entries of `sections` and their pages (without
+/// rendered content, to keep them small).
+fn add_listings(templates: &Templates, sections: &[SectionContext<'_>]) {
     fn without_content<'a>(page: &PageContext<'a>) -> PageContext<'a> {
         PageContext {
             content: "",
@@ -105,16 +328,6 @@ fn write_index(templates: &Templates) -> std::sync::RwLockWriteGuard<'_, SiteInd
         .index
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The header fields of section `index`, as listings show it.
-pub(crate) fn section_header<'a>(
-    site: &'a Site,
-    index: usize,
-    md: &'a Rendered,
-    config: &'a Config,
-) -> PageContext<'a> {
-    page_context(&site.sections[index].page, md, config)
 }
 
 /// `listed` (the fields listings show) plus what the page's own `<head>` needs.
@@ -182,7 +395,7 @@ pub fn render_document(
 pub const NOT_FOUND_TEMPLATE: &str = "404.html";
 
 /// `404.html` from `templates/404.html`, or a plain page when the site has no such template.
-fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error> {
+pub fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error> {
     let contents = if tera.contains_template(NOT_FOUND_TEMPLATE) {
         let mut context = Context::new();
         context.insert("page", &not_found_context(config));
@@ -207,7 +420,7 @@ fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error>
     })
 }
 
-/// Renders every page and section of `site`, in parallel. Markdown is rendered once per page.
+/// Renders every page and section of `site` by running the steps above on all of them.
 /// Pages that fail are left out of the output and their errors returned beside it, all
 /// together, so that `check` can still audit the rest.
 pub fn render_site(
@@ -218,145 +431,35 @@ pub fn render_site(
 ) -> (RenderOutput, Vec<Error>) {
     add_site_data(templates, site, config);
     let templates = &*templates;
-    let tera = &templates.tera;
+    let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
     let mut errors = Vec::new();
-    let mut markdown = |pages: Vec<&Page>| -> Vec<Rendered> {
-        let results: Vec<Result<Rendered, Error>> = pages
-            .par_iter()
-            .map(|page| body::render_body(page, root, tera))
-            .collect();
-        results
-            .into_iter()
-            .map(|result| {
-                result.unwrap_or_else(|err| {
-                    errors.push(err);
-                    Rendered::default()
-                })
-            })
-            .collect()
-    };
-    let mut page_markdown = markdown(site.pages.iter().collect());
-    let mut section_markdown = markdown(site.sections.iter().map(|s| &s.page).collect());
     let mut output = RenderOutput::default();
-    {
-        let all_pages = || site.sections.iter().map(|s| &s.page).chain(&site.pages);
-        let targets =
-            body::LinkTargets::new(all_pages().zip(section_markdown.iter().chain(&page_markdown)));
-        let pages: Vec<&Page> = all_pages().collect();
-        let checked: Vec<_> = pages
-            .into_par_iter()
-            .zip(
-                section_markdown
-                    .par_iter_mut()
-                    .chain(page_markdown.par_iter_mut()),
-            )
-            .map(|(page, rendered)| {
-                let link_errors = targets.resolve(page, rendered, config);
-                let warnings = body::markdown_warnings(page, rendered);
-                (link_errors, warnings, body::bundle_assets(root, page))
-            })
-            .collect();
-        for (link_errors, warnings, assets) in checked {
-            errors.extend(link_errors);
-            output.warnings.extend(warnings);
-            output.assets.extend(assets);
-        }
+    for result in render_markdown(site, root, templates, &all) {
+        let (rendered, reads) = result.unwrap_or_else(|err| {
+            errors.push(err);
+            Default::default()
+        });
+        output.markdown.push(rendered);
+        output.markdown_reads.push(reads);
     }
-    let page_contexts: Vec<PageContext<'_>> = site
-        .pages
-        .par_iter()
-        .zip(&page_markdown)
-        .map(|(page, md)| page_context(page, md, config))
-        .collect();
-    let section_headers: Vec<PageContext<'_>> = (0..site.sections.len())
-        .map(|index| section_header(site, index, &section_markdown[index], config))
-        .collect();
-    let section_contexts: Vec<SectionContext<'_>> = site
-        .sections
-        .iter()
-        .zip(&section_headers)
-        .map(|(section, header)| SectionContext {
-            header: header.clone(),
-            pages: section
-                .pages
-                .iter()
-                .map(|&i| page_contexts[i].clone())
-                .collect(),
-            subsections: section
-                .subsections
-                .iter()
-                .map(|&i| section_headers[i].clone())
-                .collect(),
-        })
-        .collect();
-    if templates.needs.lookups {
-        add_listings(templates, &section_contexts);
-    }
-
-    // One job per document: the page, its default template and its context with its head.
-    // Contexts are built inside the parallel jobs, so only a few large section contexts (a
-    // section lists every page with its content) exist at a time.
-    let results: Vec<(Result<RenderedFile, Error>, Option<OgImage>)> = (0..site.sections.len())
-        .into_par_iter()
-        .map(|index| {
-            let page = &site.sections[index].page;
-            let listing = &section_contexts[index];
-            let head = with_head(&listing.header, site, page, config, templates);
-            let og = head.og.clone();
-            let mut context = Context::new();
-            context.insert(
-                "section",
-                &SectionView {
-                    header: &head,
-                    pages: &listing.pages,
-                    subsections: &listing.subsections,
-                },
-            );
-            let template = if index == 0 {
-                "index.html"
-            } else {
-                "section.html"
-            };
-            (render_document(tera, page, template, &context), og)
-        })
-        .chain(
-            site.pages
-                .par_iter()
-                .zip(&page_contexts)
-                .map(|(page, listed)| {
-                    let head = with_head(listed, site, page, config, templates);
-                    let og = head.og.clone();
-                    let mut context = Context::new();
-                    context.insert("page", &head);
-                    (render_document(tera, page, "page.html", &context), og)
-                }),
-        )
-        .collect();
-    let mut files = Vec::with_capacity(results.len() + 1);
-    for (result, og) in results {
-        match result {
-            Ok(file) => files.push(file),
+    let (link_errors, warnings, assets) =
+        resolve_links(site, config, root, &mut output.markdown, &all);
+    errors.extend(link_errors);
+    output.warnings = warnings;
+    output.assets = assets;
+    let sections: Vec<usize> = (0..site.sections.len()).collect();
+    output.documents = vec![None; all.len()];
+    let documents = render_documents(site, config, templates, &output.markdown, &all, &sections);
+    for (index, document) in documents {
+        match document {
+            Ok(document) => output.documents[index] = Some(document),
             Err(err) => report_once(&mut errors, err),
         }
-        if let Some(image) = og {
-            output.og_images.push(image);
-        }
     }
-    output
-        .og_images
-        .sort_by(|a, b| a.output_path.cmp(&b.output_path));
-    output.og_images.dedup();
-    match render_not_found(tera, config) {
-        Ok(file) => files.push(file),
+    match render_not_found(&templates.tera, config) {
+        Ok(file) => output.not_found = Some(file),
         Err(err) => errors.push(err),
     }
-    files.par_sort_by(|a, b| a.output_path.cmp(&b.output_path));
-    output.files = files;
-    drop(page_contexts);
-    drop(section_headers);
-    drop(section_contexts);
-    output.page_markdown = page_markdown;
-    output.section_markdown = section_markdown;
     (output, errors)
 }
 

@@ -1,6 +1,7 @@
 //! Loading `templates/` into one Tera instance, with factsheet's template functions.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -20,10 +21,14 @@ pub struct Templates {
     pub(super) index: Arc<RwLock<SiteIndex>>,
     /// What the templates use of the costlier data, so nothing more is computed for 10,000 pages.
     pub needs: TemplateNeeds,
+    /// Each template's text by name, to tell which templates an edit changed.
+    pub texts: BTreeMap<String, String>,
+    /// The content hash of each file of `static/`, by its path there, as `asset()` uses them.
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 /// Which of the costlier fields and functions some template mentions.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TemplateNeeds {
     /// `json_ld` (schema.org data).
     pub json_ld: bool,
@@ -47,6 +52,27 @@ pub(super) struct SiteIndex {
 /// Loads every file under `<root>/templates` into one Tera instance, named by its path there
 /// (`page.html`, `partials/nav.html`), with factsheet's functions registered.
 pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Error>> {
+    load_with_index(root, config, Arc::default())
+}
+
+impl Templates {
+    /// Loads the templates again, keeping the `get_page`/`get_section`/`get_figure` tables and
+    /// the `site` variable, for a rebuild that changes neither.
+    pub fn reload(&mut self, root: &Path, config: &Config) -> Result<Templates, Vec<Error>> {
+        let mut templates = load_with_index(root, config, Arc::clone(&self.index))?;
+        if let Some(site) = self.tera.global_context().get("site") {
+            let site = site.clone();
+            templates.tera.global_context().insert("site", &site);
+        }
+        Ok(templates)
+    }
+}
+
+fn load_with_index(
+    root: &Path,
+    config: &Config,
+    index: Arc<RwLock<SiteIndex>>,
+) -> Result<Templates, Vec<Error>> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
     let dir = root.join(TEMPLATES_DIR);
@@ -74,10 +100,11 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
             .iter()
             .any(|(_, text)| text.contains("get_page") || text.contains("get_section")),
     };
+    let texts: Vec<(String, String)> = sources.clone();
     let mut tera = Tera::new();
-    let index = Arc::default();
     register_functions(&mut tera, config, &index);
-    register_asset(&mut tera, config, fingerprint_static_files(root));
+    let fingerprints = fingerprint_static_files(root);
+    register_asset(&mut tera, config, fingerprints.clone());
     if let Err(err) = tera.add_raw_templates(sources) {
         errors.push(Error::TemplateLoad {
             message: tera_report(&err),
@@ -88,6 +115,8 @@ pub fn load_templates(root: &Path, config: &Config) -> Result<Templates, Vec<Err
             tera,
             index,
             needs: head,
+            texts: texts.into_iter().collect(),
+            fingerprints,
         })
     } else {
         Err(errors)
@@ -142,6 +171,7 @@ fn register_lookup(
     let index = Arc::clone(index);
     tera.register_function(name, move |kwargs: Kwargs, _: &State| {
         let wanted: String = kwargs.must_get(key)?;
+        record(name, &wanted);
         let index = index
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -184,6 +214,7 @@ fn register_asset(tera: &mut Tera, config: &Config, hashes: BTreeMap<String, Str
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
         let path: String = kwargs.must_get("path")?;
         let key = path.trim_start_matches('/');
+        record("asset", key);
         let hash = hashes.get(key).ok_or_else(|| {
             tera::Error::message(format!(
                 "asset `{path}`: there is no file static/{key}; add it, or fix the path"
@@ -191,6 +222,83 @@ fn register_asset(tera: &mut Tera, config: &Config, hashes: BTreeMap<String, Str
         })?;
         Ok::<_, tera::Error>(format!("{}?h={hash}", join_url(&base_path, key)))
     });
+}
+
+/// What one render read through the template functions: what an edit of those things must
+/// re-render, for `serve`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Paths passed to `get_page`.
+    pub pages: BTreeSet<String>,
+    /// Paths passed to `get_section`.
+    pub sections: BTreeSet<String>,
+    /// Ids passed to `get_figure`.
+    pub figures: BTreeSet<String>,
+    /// Files of `static/` passed to `asset`.
+    pub assets: BTreeSet<String>,
+}
+
+thread_local! {
+    /// The reads of the render running on this thread (a render never leaves its thread).
+    static READS: RefCell<Option<Reads>> = const { RefCell::new(None) };
+}
+
+fn record(function: &str, key: &str) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut() {
+            let set = match function {
+                "get_page" => &mut reads.pages,
+                "get_section" => &mut reads.sections,
+                "get_figure" => &mut reads.figures,
+                _ => &mut reads.assets,
+            };
+            set.insert(key.to_string());
+        }
+    });
+}
+
+/// Runs `render` and returns what it read through the template functions.
+pub fn recording_reads<T>(render: impl FnOnce() -> T) -> (T, Reads) {
+    let outer = READS.with(|reads| reads.borrow_mut().replace(Reads::default()));
+    let result = render();
+    let reads = READS
+        .with(|reads| std::mem::replace(&mut *reads.borrow_mut(), outer))
+        .unwrap_or_default();
+    (result, reads)
+}
+
+impl Templates {
+    /// The templates whose output may change when `changed` change: themselves and every
+    /// template that names one of them (`extends`, `include`, `import`), transitively. A name
+    /// in any string of a template counts, so the answer errs on the side of re-rendering.
+    pub fn affected_by(&self, changed: &BTreeSet<String>) -> BTreeSet<String> {
+        let mut affected = changed.clone();
+        loop {
+            let before = affected.len();
+            for (name, text) in &self.texts {
+                if !affected.contains(name)
+                    && affected.iter().any(|used| {
+                        text.contains(&format!("\"{used}\"")) || text.contains(&format!("'{used}'"))
+                    })
+                {
+                    affected.insert(name.clone());
+                }
+            }
+            if affected.len() == before {
+                return affected;
+            }
+        }
+    }
+
+    /// The templates that differ between `self` and `other`, added and removed ones included.
+    pub fn changed_since(&self, other: &Templates) -> BTreeSet<String> {
+        let names: BTreeSet<&String> = self.texts.keys().chain(other.texts.keys()).collect();
+        names
+            .into_iter()
+            .filter(|name| self.texts.get(*name) != other.texts.get(*name))
+            .cloned()
+            .collect()
+    }
 }
 
 const MONTHS: [&str; 12] = [

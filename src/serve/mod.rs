@@ -16,7 +16,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::config::BuildOptions;
 use crate::error::{BuildFailure, Error};
-use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR};
 pub use session::{RebuildScope, Rebuilt, Session};
 
 /// What `factsheet serve` was asked for.
@@ -55,6 +55,9 @@ pub enum ServeEvent<'a> {
     /// Ctrl-C: the server stopped and removed its output folder.
     Stopped,
 }
+
+/// The folders of the site that serve watches, besides `site.yaml`.
+const WATCHED_DIRS: [&str; 4] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, SOURCES_DIR];
 
 /// How long the watcher waits for more changes before rebuilding (editors write in bursts).
 const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -189,7 +192,7 @@ fn watch(root: &Path, sender: mpsc::Sender<Message>) -> Result<notify::Recommend
         }
     })
     .map_err(|err| watch_error(root, err))?;
-    for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+    for dir in WATCHED_DIRS {
         let path = root.join(dir);
         if path.is_dir() {
             watcher
@@ -218,8 +221,6 @@ fn is_source(path: &Path) -> bool {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
-    let in_sources = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR]
-        .iter()
-        .any(|dir| path.starts_with(dir));
+    let in_sources = WATCHED_DIRS.iter().any(|dir| path.starts_with(dir));
     !scratch && (in_sources || path == Path::new(CONFIG_FILE))
 }
