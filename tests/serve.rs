@@ -188,7 +188,7 @@ fn a_broken_file_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
         "content/notes/beta.md",
         "---\ntitle: Beta\nweight: [\n---\nBroken.\n",
     );
-    let body = server.wait_for(&page, |body| body.contains("id=\"factsheet-error\""));
+    let body = server.wait_for(&page, |body| body.contains("<factsheet-error"));
     assert!(
         body.contains("First by weight."),
         "the last good page: {body}"
@@ -214,6 +214,62 @@ fn a_broken_file_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
     assert!(
         !body.contains("factsheet-error"),
         "the overlay is gone: {body}"
+    );
+}
+
+#[test]
+fn the_error_panel_is_an_escaped_report_in_a_shadow_root_the_site_css_cannot_reach() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site);
+    let page = format!("{}notes/beta/", server.base);
+    // The report quotes the bad line; unescaped, it would close the template and put a
+    // `<b>` into the page.
+    site.write(
+        "content/notes/beta.md",
+        "---\ntitle: Beta\nweight: </template><b>&\n---\nBroken.\n",
+    );
+    let body = server.wait_for(&page, |body| body.contains("<factsheet-error"));
+    assert!(
+        body.contains("First by weight."),
+        "the last good page: {body}"
+    );
+    assert_eq!(
+        body.matches("<factsheet-error").count(),
+        1,
+        "one panel: {body}"
+    );
+    let open = "<factsheet-error role=\"alert\"><template shadowrootmode=\"open\"><style>";
+    let start = body
+        .find(open)
+        .unwrap_or_else(|| panic!("a host with an open declarative shadow root: {body}"));
+    let end = body[start..]
+        .find("</template></factsheet-error>")
+        .map(|at| start + at)
+        .unwrap_or_else(|| panic!("the shadow root closes where the host does: {body}"));
+    let shadow = &body[start + open.len()..end];
+    assert!(
+        !shadow.contains("</template>") && !shadow.contains("<b>"),
+        "nothing from the report is markup: {shadow}"
+    );
+    assert!(
+        shadow.contains(":host{") && shadow.contains("prefers-color-scheme:dark"),
+        "the panel brings its own style for light and dark: {shadow}"
+    );
+    assert!(
+        shadow.contains("The last rebuild failed; this is the last good version of the page."),
+        "{shadow}"
+    );
+    assert!(
+        shadow.contains("content/notes/beta.md:3:9: invalid YAML"),
+        "file, line and column inside the shadow root: {shadow}"
+    );
+    assert!(
+        shadow.contains("weight: &lt;/template&gt;&lt;b&gt;&amp;"),
+        "the quoted line, escaped: {shadow}"
+    );
+    assert!(
+        body.rfind("</factsheet-error>") < body.rfind("</body>"),
+        "inside the body: {body}"
     );
 }
 

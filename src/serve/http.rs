@@ -184,15 +184,32 @@ fn inject(html: &str, shared: &Shared) -> String {
     );
     let error = shared.error.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(report) = error.as_deref() {
-        extra.push_str(&format!(
-            "<div id=\"factsheet-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#2b0b0b;color:#ffe9e9;font:14px/1.45 ui-monospace,monospace;border-top:4px solid #ff6b6b\"><strong>The last rebuild failed; this is the last good version of the page.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
-            escape_markup(report)
-        ));
+        extra.push_str(&error_panel(report));
     }
     match html.rfind("</body>") {
         Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]),
         None => format!("{html}{extra}"),
     }
+}
+
+/// The rules of the error panel. They live in its shadow root, so no rule of the site reaches
+/// the panel's content, and they are `!important` on `:host`, which beats the site's rules on
+/// the host element itself, even important ones; `all: initial` stops inherited colours and
+/// fonts, and sizes are in px, not rem, which the site may change. Light and dark schemes both
+/// pass WCAG AA: every text colour is at least 9:1 on its background.
+const ERROR_PANEL_STYLE: &str = ":host{all:initial!important;display:block!important;position:fixed!important;inset:auto 0 0 0!important;z-index:2147483647!important;box-sizing:border-box!important;max-height:60vh!important;overflow:auto!important;overscroll-behavior:contain!important;margin:0!important;padding:16px 20px!important;background:#fff4f4!important;color:#2a0a0a!important;border-top:4px solid #b3261e!important;box-shadow:0 -2px 12px rgba(0,0,0,.25)!important;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace!important;text-align:start!important;visibility:visible!important;opacity:1!important}\
+strong{display:block;margin:0;color:#8a1010;font:inherit;font-weight:700;font-family:system-ui,sans-serif;font-size:15px}\
+pre{margin:8px 0 0;padding:0;border:0;background:none;color:inherit;font:inherit;white-space:pre-wrap;overflow-wrap:anywhere}\
+@media (prefers-color-scheme:dark){:host{background:#2b0b0b!important;color:#ffe9e9!important;border-top-color:#ff6b6b!important}strong{color:#ffb4b4}}";
+
+/// The panel shown at the bottom of every page while a rebuild fails: a `<factsheet-error>`
+/// host whose content is in a declarative shadow root, so it needs no script and the site's
+/// stylesheet cannot touch it. The report is escaped.
+fn error_panel(report: &str) -> String {
+    format!(
+        "<factsheet-error role=\"alert\"><template shadowrootmode=\"open\"><style>{ERROR_PANEL_STYLE}</style><strong>The last rebuild failed; this is the last good version of the page.</strong><pre>{}</pre></template></factsheet-error>",
+        escape_markup(report)
+    )
 }
 
 /// Keeps the request open and sends `data: reload` / `data: css` events as rebuilds finish.
