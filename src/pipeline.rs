@@ -232,7 +232,8 @@ impl Project {
                     markdown.insert(index);
                 }
             }
-            not_found = affected.contains(render::NOT_FOUND_TEMPLATE);
+            // One small page: rendered again whenever templates or fingerprints change.
+            not_found = true;
             for (index, document) in self.rendered.documents.iter().enumerate() {
                 if let Some(document) = document
                     && document
