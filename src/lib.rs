@@ -30,6 +30,8 @@
 //! 16. [`serve`] previews the site and rebuilds what an edit affects.
 //! 17. [`init`] writes a new site.
 
+#![warn(missing_docs)]
+
 pub mod audit;
 pub mod config;
 pub mod content;
