@@ -69,7 +69,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let path = entry?.path();
         if path.file_name().is_some_and(|n| n != "_index.md") {
             let text = std::fs::read_to_string(&path)?;
-            std::fs::write(&path, text.replacen("---\n", "---\ntemplate: s0-page.html\n", 1))?;
+            std::fs::write(
+                &path,
+                text.replacen("---\n", "---\ntemplate: s0-page.html\n", 1),
+            )?;
         }
     }
     session.build_all().map_err(|e| format!("{e:?}"))?;

@@ -160,14 +160,7 @@ pub fn update_output(
         written.push(file.output_path.clone());
     }
     for (source, output_path) in copies {
-        let destination = target.join(output_path);
-        if let Some(dir) = destination.parent() {
-            fs::create_dir_all(dir).map_err(write_error(dir))?;
-        }
-        fs::copy(root.join(source), &destination).map_err(|err| Error::Read {
-            path: source.clone(),
-            source: err,
-        })?;
+        copy_file(root, source, &target.join(output_path))?;
         written.push(output_path.clone());
     }
     Ok(written)
@@ -230,14 +223,7 @@ fn fill_staging(
     fs::create_dir_all(staging).map_err(write_error(staging))?;
     copy_static(root, staging)?;
     for (source, output_path) in assets {
-        let destination = staging.join(output_path);
-        if let Some(dir) = destination.parent() {
-            fs::create_dir_all(dir).map_err(write_error(dir))?;
-        }
-        fs::copy(root.join(source), &destination).map_err(|source_err| Error::Read {
-            path: source.clone(),
-            source: source_err,
-        })?;
+        copy_file(root, source, &staging.join(output_path))?;
     }
     // Each page has its own folder: create them and write the files in parallel
     // (`create_dir_all` tolerates a folder another thread has just made).
@@ -281,6 +267,18 @@ fn copy_static(root: &Path, staging: &Path) -> Result<(), Error> {
             source,
         })?;
     }
+    Ok(())
+}
+
+/// Copies `source` (relative to `root`) to `destination`, creating its folder.
+fn copy_file(root: &Path, source: &Path, destination: &Path) -> Result<(), Error> {
+    if let Some(dir) = destination.parent() {
+        fs::create_dir_all(dir).map_err(write_error(dir))?;
+    }
+    fs::copy(root.join(source), destination).map_err(|err| Error::Read {
+        path: source.to_path_buf(),
+        source: err,
+    })?;
     Ok(())
 }
 

@@ -55,16 +55,7 @@ fn imports(code: &str) -> Vec<(usize, String)> {
         let mut rest = line;
         if in_group {
             // Continuation lines of `use crate::{` ... `};`
-            for item in line.split(',') {
-                let name: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    found.push((index + 1, name));
-                }
-            }
+            push_names(line, index + 1, &mut found);
             if line.contains("};") {
                 in_group = false;
             }
@@ -77,29 +68,32 @@ fn imports(code: &str) -> Vec<(usize, String)> {
                     Some(end) => (&group[..end], true),
                     None => (group, false),
                 };
-                for item in inside.split(',') {
-                    let name: String = item
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !name.is_empty() {
-                        found.push((index + 1, name));
-                    }
-                }
+                push_names(inside, index + 1, &mut found);
                 in_group = !closed;
                 continue;
             }
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                found.push((index + 1, name));
-            }
+            push_names(
+                rest.split(['}', ',']).next().unwrap_or(""),
+                index + 1,
+                &mut found,
+            );
         }
     }
     found
+}
+
+/// The leading name of each comma-separated item of `items` (`a`, `b::c` gives `a`, `b`).
+fn push_names(items: &str, line: usize, found: &mut Vec<(usize, String)>) {
+    for item in items.split(',') {
+        let name: String = item
+            .trim()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            found.push((line, name));
+        }
+    }
 }
 
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
