@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
-use crate::error::{Error, find_key_line};
+use crate::error::Error;
 use crate::paths::{CONFIG_FILE, read_text};
-use crate::yaml;
+use crate::yaml::{self, Segment};
 
 /// The site's settings, from `site.yaml`, as templates see them under `site`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -170,14 +170,17 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
     if config.title.trim().is_empty() {
         return Err(Error::Missing {
             path,
-            line: find_key_line(&text, "title").unwrap_or(1),
+            line: yaml::line_of(&text, &[Segment::Key("title")]).unwrap_or(1),
             what: "the site `title`".into(),
             help: "give the site a name: `title: Digital Almaty 2021`".into(),
         });
     }
     let (base_url, line) = match &options.base_url {
         Some(url) => (url.clone(), None),
-        None => (config.base_url.clone(), find_key_line(&text, "base_url")),
+        None => (
+            config.base_url.clone(),
+            yaml::line_of(&text, &[Segment::Key("base_url")]),
+        ),
     };
     config.base_url = normalize_base_url(&base_url).map_err(|reason| Error::InvalidValue {
         path: if line.is_some() {

@@ -305,12 +305,9 @@ impl Error {
         let line = err.line.unwrap_or(1) + line_offset;
         let help = match err.kind {
             Kind::UnknownField { field, expected } => {
-                // serde reports unknown keys inside nested maps at the map's start; the key's
-                // own line is more useful, so look for it.
-                let key_line = find_key_line(text, &field).map(|l| l + line_offset);
                 return Error::UnknownKey {
                     path,
-                    line: key_line.unwrap_or(line),
+                    line,
                     key: field,
                     known: expected,
                 };
@@ -400,18 +397,6 @@ fn excerpt(source: &str, line: usize, column: Option<usize>) -> Option<String> {
         "{pad} |\n{line} | {text}\n{pad} | {lead}{}\n",
         "^".repeat(width)
     ))
-}
-
-/// 1-based line of the first `key:` in a YAML text, at any indentation.
-pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .trim_start_matches("- ")
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|index| index + 1)
 }
 
 /// The candidate most like `word`, when it is close enough to be a likely typo.

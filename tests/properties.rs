@@ -76,11 +76,14 @@ proptest! {
     }
 
     #[test]
-    fn date_parsing_never_panics(text in date_like()) {
+    fn date_parsing_and_yaml_locating_never_panic(text in date_like(), yaml in content_like()) {
         if let Ok(date) = factsheet::date::Date::parse(&text) {
             prop_assert_eq!(factsheet::date::Date::parse(&date.to_string()), Ok(date.clone()));
             prop_assert!(date.to_rfc3339().len() >= 20);
         }
+        use factsheet::yaml::Segment::{Index, Key};
+        let _ = factsheet::yaml::line_of(&yaml, &[Key("figures"), Index(1), Key("quote")]);
+        let _ = factsheet::yaml::line_of(&text, &[Key("a"), Key("b")]);
     }
 
     #[test]
