@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::is_valid_date;
-use crate::error::{Error, find_key_line};
+use crate::date::Date;
+use crate::error::Error;
 use crate::paths::{CONFIG_FILE, read_text};
-use crate::yaml;
+use crate::yaml::{self, Segment};
 
 /// The site's settings, from `site.yaml`, as templates see them under `site`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -81,10 +81,10 @@ pub struct Event {
     /// Its name, e.g. `Digital Almaty 2021`.
     pub name: String,
     /// Its (first) day, `YYYY-MM-DD`.
-    pub start_date: String,
+    pub start_date: Date,
     /// Its last day, when it lasted more than one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<Date>,
     /// Where it took place, e.g. `Almaty, Kazakhstan`.
     pub location: String,
     /// One sentence about it.
@@ -103,7 +103,7 @@ pub struct Source {
     /// Its headline.
     pub title: String,
     /// Publication date, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// Where the public can read it.
     pub url: String,
     /// A stored copy of its text, relative to the site root (read by the build, never published).
@@ -170,14 +170,17 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
     if config.title.trim().is_empty() {
         return Err(Error::Missing {
             path,
-            line: find_key_line(&text, "title").unwrap_or(1),
+            line: yaml::line_of(&text, &[Segment::Key("title")]).unwrap_or(1),
             what: "the site `title`".into(),
             help: "give the site a name: `title: Digital Almaty 2021`".into(),
         });
     }
     let (base_url, line) = match &options.base_url {
         Some(url) => (url.clone(), None),
-        None => (config.base_url.clone(), find_key_line(&text, "base_url")),
+        None => (
+            config.base_url.clone(),
+            yaml::line_of(&text, &[Segment::Key("base_url")]),
+        ),
     };
     config.base_url = normalize_base_url(&base_url).map_err(|reason| Error::InvalidValue {
         path: if line.is_some() {
@@ -191,21 +194,6 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
     })?;
     if let Some(url) = &options.repository_url {
         config.repository_url = Some(url.clone());
-    }
-    if let Some(event) = &config.event {
-        for (key, date) in [
-            ("start_date", Some(&event.start_date)),
-            ("end_date", event.end_date.as_ref()),
-        ] {
-            if let Some(date) = date.filter(|d| !is_valid_date(d)) {
-                return Err(Error::InvalidValue {
-                    path,
-                    line: find_key_line(&text, key).unwrap_or(1),
-                    message: format!("event `{key}: {date}` is not a date"),
-                    help: format!("write it as YYYY-MM-DD, e.g. `{key}: 2021-02-05`"),
-                });
-            }
-        }
     }
     Ok(config)
 }

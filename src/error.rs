@@ -301,55 +301,67 @@ impl Error {
         line_offset: usize,
         err: crate::yaml::YamlError,
     ) -> Error {
+        use crate::yaml::YamlErrorKind as Kind;
         let line = err.line.unwrap_or(1) + line_offset;
-        if let Some((_, rest)) = err.message.split_once("unknown field `") {
-            let key = rest.split('`').next().unwrap_or_default().to_string();
-            let known = rest
-                .split("expected ")
-                .nth(1)
-                .map(|list| {
-                    list.split('`')
-                        .skip(1)
-                        .step_by(2)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            // serde reports unknown keys inside nested maps at the map's start; the key's own
-            // line is more useful, so look for it.
-            let key_line = find_key_line(text, &key).map(|l| l + line_offset);
-            return Error::UnknownKey {
-                path,
-                line: key_line.unwrap_or(line),
-                key,
-                known,
-            };
-        }
-        if let Some((_, rest)) = err.message.split_once("missing field `") {
-            let key = rest.split('`').next().unwrap_or_default();
-            return Error::Missing {
-                path,
-                line,
-                what: format!("`{key}`"),
-                help: format!("add a line `{key}: ...`"),
-            };
-        }
-        if err.message.contains("expected struct") || err.message.contains("expected a map") {
-            return Error::InvalidYaml {
-                path,
-                line,
-                column: err.column,
-                message: "front matter must be `key: value` lines, not a list or a single value"
-                    .into(),
-                help: "write it as `title: Your title`, one key per line".into(),
-            };
-        }
-        let help = if err.message.contains("tab") || text.contains('\t') {
-            "YAML does not allow tabs for indentation: indent with spaces"
-        } else if err.message.contains("invalid type") {
-            "check the value's type: text in quotes, numbers without, booleans as true/false"
-        } else {
-            "check the indentation, the `key: value` form and that quotes are closed"
+        let help = match err.kind {
+            Kind::UnknownField { field, expected } => {
+                return Error::UnknownKey {
+                    path,
+                    line,
+                    key: field,
+                    known: expected,
+                };
+            }
+            Kind::MissingField { field } => {
+                return Error::Missing {
+                    path,
+                    line,
+                    what: format!("`{field}`"),
+                    help: format!("add a line `{field}: ...`"),
+                };
+            }
+            Kind::NotAMap => {
+                return Error::InvalidYaml {
+                    path,
+                    line,
+                    column: err.column,
+                    message:
+                        "front matter must be `key: value` lines, not a list or a single value"
+                            .into(),
+                    help: "write it as `title: Your title`, one key per line".into(),
+                };
+            }
+            Kind::InvalidValue(refused) => {
+                let crate::yaml::RefusedValue {
+                    key,
+                    parent,
+                    value,
+                    problem,
+                    help,
+                } = *refused;
+                let within = parent.map(|p| format!("{p} ")).unwrap_or_default();
+                let written = if key.is_empty() {
+                    value
+                } else {
+                    format!("{key}: {value}")
+                };
+                return Error::InvalidValue {
+                    path,
+                    line,
+                    message: format!("{within}`{written}` {problem}"),
+                    help,
+                };
+            }
+            Kind::Tab => "YAML does not allow tabs for indentation: indent with spaces",
+            _ if text.contains('\t') => {
+                "YAML does not allow tabs for indentation: indent with spaces"
+            }
+            Kind::InvalidType => {
+                "check the value's type: text in quotes, numbers without, booleans as true/false"
+            }
+            Kind::Duplicate { .. } | Kind::Other => {
+                "check the indentation, the `key: value` form and that quotes are closed"
+            }
         };
         Error::InvalidYaml {
             path,
@@ -385,18 +397,6 @@ fn excerpt(source: &str, line: usize, column: Option<usize>) -> Option<String> {
         "{pad} |\n{line} | {text}\n{pad} | {lead}{}\n",
         "^".repeat(width)
     ))
-}
-
-/// 1-based line of the first `key:` in a YAML text, at any indentation.
-pub(crate) fn find_key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            line.trim_start()
-                .trim_start_matches("- ")
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|index| index + 1)
 }
 
 /// The candidate most like `word`, when it is close enough to be a likely typo.

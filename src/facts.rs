@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::error::Error;
 use crate::paths::{CONFIG_FILE, read_text};
+use crate::yaml::{self, Segment};
 
 /// The stored texts of the sources that have one, normalised for comparison.
 #[derive(Debug, Default)]
@@ -19,9 +20,18 @@ pub struct SourceTexts {
 pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Vec<Error>> {
     let mut texts = BTreeMap::new();
     let mut errors = Vec::new();
-    for source in &config.sources {
+    let site_yaml = read_text(root, Path::new(CONFIG_FILE)).unwrap_or_default();
+    for (index, source) in config.sources.iter().enumerate() {
         let Some(file) = &source.file else { continue };
-        let line = site_yaml_line(root, file);
+        let line = yaml::line_of(
+            &site_yaml,
+            &[
+                Segment::Key("sources"),
+                Segment::Index(index),
+                Segment::Key("file"),
+            ],
+        )
+        .unwrap_or(1);
         let relative = PathBuf::from(file);
         let inside_root = relative
             .components()
@@ -56,14 +66,6 @@ pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Ve
     } else {
         Err(errors)
     }
-}
-
-/// The line of `site.yaml` that names `file`, for errors about it.
-fn site_yaml_line(root: &Path, file: &str) -> usize {
-    read_text(root, Path::new(CONFIG_FILE))
-        .ok()
-        .and_then(|text| text.lines().position(|l| l.contains(file)))
-        .map_or(1, |index| index + 1)
 }
 
 /// Checks every figure and quote of `page`; returns one error per problem, with its line.
@@ -314,47 +316,17 @@ fn display_number(n: f64) -> String {
     }
 }
 
-/// 1-based line, inside the YAML `yaml`, of `field` in item `index` of the top-level list
+/// 1-based line, inside the YAML `text`, of `field` in item `index` of the top-level list
 /// `list`; `None` when it cannot be found (the caller then points at the front matter).
-pub fn item_field_line(yaml: &str, list: &str, index: usize, field: &str) -> Option<usize> {
-    let lines: Vec<&str> = yaml.lines().collect();
-    let list_line = lines.iter().position(|line| {
-        line.strip_prefix(list)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })?;
-    let mut dash_indent = None;
-    let mut item = None;
-    for (number, line) in lines.iter().enumerate().skip(list_line + 1) {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - trimmed.len();
-        if indent == 0 && !trimmed.starts_with('-') {
-            break;
-        }
-        let is_dash = trimmed == "-" || trimmed.starts_with("- ");
-        if is_dash && dash_indent.is_none_or(|d| d == indent) {
-            dash_indent = Some(indent);
-            item = Some(item.map_or(0, |i| i + 1));
-        }
-        if item == Some(index) {
-            let key_part = if is_dash && dash_indent == Some(indent) {
-                trimmed.trim_start_matches('-').trim_start()
-            } else {
-                trimmed
-            };
-            if key_part
-                .strip_prefix(field)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-            {
-                return Some(number + 1);
-            }
-        } else if item.is_some_and(|i| i > index) {
-            break;
-        }
-    }
-    None
+pub fn item_field_line(text: &str, list: &str, index: usize, field: &str) -> Option<usize> {
+    yaml::line_of(
+        text,
+        &[
+            Segment::Key(list),
+            Segment::Index(index),
+            Segment::Key(field),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use crate::config::Config;
 use crate::content::{Page, Site};
+use crate::date::Date;
 use crate::markdown::escape_markup as escape_xml;
 use crate::opendata;
 use crate::render::RenderedFile;
@@ -67,9 +68,9 @@ fn sitemap(site: &Site, config: &Config) -> String {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_xml(&join_url(&config.base_url, &page.path)));
         xml.push_str("</loc>\n");
-        if let Some(date) = &page.front.date {
-            let day = date.get(..10).unwrap_or(date);
-            xml.push_str(&format!("    <lastmod>{day}</lastmod>\n"));
+        // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
+        if let Some(modified) = last_change(page) {
+            xml.push_str(&format!("    <lastmod>{modified}</lastmod>\n"));
         }
         xml.push_str("  </url>\n");
     }
@@ -77,18 +78,25 @@ fn sitemap(site: &Site, config: &Config) -> String {
     xml
 }
 
-/// An Atom 1.0 feed of the dated pages, newest first. `updated` is the newest page date, so
-/// the feed is the same bytes on every build of the same content.
+/// When a page last changed: its `updated`, else its `date`.
+fn last_change(page: &Page) -> Option<&Date> {
+    page.front.updated.as_ref().or(page.front.date.as_ref())
+}
+
+/// An Atom 1.0 feed of the dated pages, newest `date` first. An entry is `<published>` at its
+/// `date` and `<updated>` at its `updated` (else its `date`); the feed's `<updated>` is the
+/// latest of those, so the feed is the same bytes on every build of the same content.
 fn atom_feed(site: &Site, config: &Config) -> String {
-    let mut dated: Vec<&Page> = site
+    let mut dated: Vec<(&Page, &Date)> = site
         .all_pages()
-        .filter(|page| page.front.date.is_some())
+        .filter_map(|page| Some((page, page.front.date.as_ref()?)))
         .collect();
-    dated.sort_by(|a, b| b.front.date.cmp(&a.front.date).then(a.path.cmp(&b.path)));
+    dated.sort_by(|(a, a_date), (b, b_date)| b_date.cmp(a_date).then(a.path.cmp(&b.path)));
     let updated = dated
-        .first()
-        .and_then(|page| page.front.date.as_deref())
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339);
+        .iter()
+        .filter_map(|(page, _)| last_change(page))
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::to_rfc3339);
     let home = &config.base_url;
     let author = config.author.as_deref().unwrap_or(&config.title);
     let mut xml = format!(
@@ -107,11 +115,12 @@ fn atom_feed(site: &Site, config: &Config) -> String {
         escape_xml(&join_url(home, FEED_FILE)),
         escape_xml(author),
     ));
-    for page in dated {
+    for (page, date) in dated {
         let url = escape_xml(&join_url(home, &page.path));
-        let date = page.front.date.as_deref().map(rfc3339).unwrap_or_default();
+        let published = date.to_rfc3339();
+        let updated = last_change(page).unwrap_or(date).to_rfc3339();
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <published>{date}</published>\n    <updated>{date}</updated>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
             escape_xml(page.front.title.as_deref().unwrap_or(&config.title)),
         ));
         if let Some(description) = &page.front.description {
@@ -126,39 +135,9 @@ fn atom_feed(site: &Site, config: &Config) -> String {
     xml
 }
 
-/// `2021-02-05` → `2021-02-05T00:00:00Z`; a date with a time keeps it (UTC when no offset).
-fn rfc3339(date: &str) -> String {
-    if date.len() == 10 {
-        return format!("{date}T00:00:00Z");
-    }
-    let date = date.replacen(' ', "T", 1);
-    let time = &date[11..];
-    let has_offset = time.ends_with('Z') || time.contains('+') || time.contains('-');
-    let with_seconds = if time.len() == 5 {
-        format!("{date}:00")
-    } else {
-        date.clone()
-    };
-    if has_offset {
-        with_seconds
-    } else {
-        format!("{with_seconds}Z")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_become_rfc3339() {
-        assert_eq!(rfc3339("2021-02-05"), "2021-02-05T00:00:00Z");
-        assert_eq!(rfc3339("2021-02-05 10:30"), "2021-02-05T10:30:00Z");
-        assert_eq!(
-            rfc3339("2021-02-05T10:30:00+06:00"),
-            "2021-02-05T10:30:00+06:00"
-        );
-    }
 
     #[test]
     fn xml_is_escaped() {

@@ -8,16 +8,17 @@ use serde_json::{Value, json};
 
 use crate::config::{Config, Source};
 use crate::content::Page;
+use crate::date::Date;
 use crate::opendata;
 use crate::url::join_url;
 
 /// The latest of the page's `date`, `updated` and correction dates: when it last changed.
-pub fn date_modified(page: &Page) -> Option<&str> {
+pub fn date_modified(page: &Page) -> Option<&Date> {
     let front = &page.front;
-    [front.date.as_deref(), front.updated.as_deref()]
+    [front.date.as_ref(), front.updated.as_ref()]
         .into_iter()
         .flatten()
-        .chain(front.corrections.iter().map(|c| c.date.as_str()))
+        .chain(front.corrections.iter().map(|c| &c.date))
         .max()
 }
 

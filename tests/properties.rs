@@ -36,6 +36,15 @@ fn content_like() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..24).prop_map(|parts| parts.concat())
 }
 
+/// Text shaped like a date, with or without a time and an offset, now and then broken.
+fn date_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{4}-[0-1][0-9]-[0-3][0-9]([T ][0-2][0-9]:[0-6][0-9](:[0-6][0-9](\\.[0-9]{1,3})?)?(Z|[+-][0-2][0-9]:[0-5][0-9])?)?",
+        "[-0-9T: Z+.]{0,30}",
+        "\\PC{0,24}",
+    ]
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -64,6 +73,17 @@ proptest! {
         let _ = facts::numbers_in(&text);
         let _ = facts::normalize(&text);
         let _ = facts::item_field_line(&text, "figures", 1, "quote");
+    }
+
+    #[test]
+    fn date_parsing_and_yaml_locating_never_panic(text in date_like(), yaml in content_like()) {
+        if let Ok(date) = factsheet::date::Date::parse(&text) {
+            prop_assert_eq!(factsheet::date::Date::parse(&date.to_string()), Ok(date.clone()));
+            prop_assert!(date.to_rfc3339().len() >= 20);
+        }
+        use factsheet::yaml::Segment::{Index, Key};
+        let _ = factsheet::yaml::line_of(&yaml, &[Key("figures"), Index(1), Key("quote")]);
+        let _ = factsheet::yaml::line_of(&text, &[Key("a"), Key("b")]);
     }
 
     #[test]

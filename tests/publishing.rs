@@ -122,12 +122,15 @@ fn atom_feed_is_well_formed_with_absolute_urls() {
             .and_then(|n| n.text())
             .expect("entry id");
         assert!(id.starts_with(base), "{id}");
-        let updated = entry
-            .children()
-            .find(|n| n.has_tag_name("updated"))
-            .and_then(|n| n.text())
-            .expect("updated");
-        assert_eq!(updated, "2021-02-05T00:00:00Z");
+        let text = |tag: &str| {
+            entry
+                .children()
+                .find(|n| n.has_tag_name(tag))
+                .and_then(|n| n.text())
+                .unwrap_or_else(|| panic!("entry {id} lacks {tag}"))
+        };
+        assert_eq!(text("published"), "2021-02-05T00:00:00Z", "`date:`");
+        assert_eq!(text("updated"), "2026-11-25T00:00:00Z", "`updated:`");
     }
     for link in feed.descendants().filter(|n| n.has_tag_name("link")) {
         assert!(

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::date::is_valid_date;
-use crate::error::{Error, find_key_line};
+use crate::date::Date;
+use crate::error::Error;
 use crate::yaml;
 
 /// The keys a page or section may set between its `---` lines.
@@ -18,10 +18,12 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// One sentence for the meta description and listings.
     pub description: Option<String>,
-    /// `YYYY-MM-DD`, optionally followed by a time; kept as written.
-    pub date: Option<String>,
-    /// When the page's content last changed (`YYYY-MM-DD`), shown as "Last updated".
-    pub updated: Option<String>,
+    /// The day (or moment) of what the page reports: `YYYY-MM-DD`, or with a time and its
+    /// offset. The Atom feed's `<published>`.
+    pub date: Option<Date>,
+    /// When the page's content last changed, shown as "Last updated"; the sitemap's `lastmod`
+    /// and the feed's `<updated>` (which use `date` when it is unset).
+    pub updated: Option<Date>,
     /// Dated corrections, shown in a box on the page.
     #[serde(default)]
     pub corrections: Vec<Correction>,
@@ -44,11 +46,11 @@ pub struct FrontMatter {
 }
 
 /// A correction of a published page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     /// When it was made, `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     /// What was corrected.
     pub text: String,
 }
@@ -141,45 +143,16 @@ pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
     if split.front_matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let front: FrontMatter = yaml::from_str(split.front_matter).map_err(|err| {
+    // Dates are parsed here too (`Date` refuses what is not one), so a bad one is reported
+    // with its own line.
+    yaml::from_str(split.front_matter).map_err(|err| {
         Error::from_yaml(
             file.to_path_buf(),
             split.front_matter,
             split.front_matter_offset,
             err,
         )
-    })?;
-    let dates = [
-        ("date", front.date.as_deref()),
-        ("updated", front.updated.as_deref()),
-    ]
-    .into_iter()
-    .chain(
-        front
-            .corrections
-            .iter()
-            .map(|c| ("date", Some(c.date.as_str()))),
-    );
-    for (key, date) in dates {
-        if let Some(date) = date
-            && !is_valid_date(date)
-        {
-            let line = split
-                .front_matter
-                .lines()
-                .position(|l| l.contains(key) && l.contains(date))
-                .map(|i| i + 1)
-                .or_else(|| find_key_line(split.front_matter, key))
-                .unwrap_or(0);
-            return Err(Error::InvalidValue {
-                path: file.to_path_buf(),
-                line: line + split.front_matter_offset,
-                message: format!("`{key}: {date}` is not a date"),
-                help: format!("write it as YYYY-MM-DD, e.g. `{key}: 2021-02-05`"),
-            });
-        }
-    }
-    Ok(front)
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::config::{Config, Source};
 use crate::content::front_matter::{Correction, Figure, Quote};
 use crate::content::{Page, Site, listing_order};
+use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry, escape_markup};
 use crate::paths::slashed;
 use crate::render::templates::TemplateNeeds;
@@ -63,7 +64,7 @@ pub struct QuoteContext<'a> {
 pub struct PageContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
-    pub date: Option<&'a str>,
+    pub date: Option<&'a Date>,
     pub weight: Option<i64>,
     pub content: &'a str,
     /// HTML: the body before `<!-- more -->`, or else the escaped description.
@@ -76,11 +77,11 @@ pub struct PageContext<'a> {
     pub figures: Vec<FigureContext<'a>>,
     pub quotes: Vec<QuoteContext<'a>>,
     /// `updated` from front matter.
-    pub updated: Option<&'a str>,
+    pub updated: Option<&'a Date>,
     /// Dated corrections, oldest first as written.
     pub corrections: &'a [Correction],
     /// The latest of `date`, `updated` and the corrections.
-    pub date_modified: Option<&'a str>,
+    pub date_modified: Option<&'a Date>,
     /// The page's Markdown file on GitHub, when `repository_url` is set.
     pub edit_url: Option<String>,
     /// The content file, relative to the site root (`content/about.md`).
@@ -157,7 +158,7 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
     PageContext {
         title: page_title(page, config),
         description: front.description.as_deref().unwrap_or(&config.description),
-        date: front.date.as_deref(),
+        date: front.date.as_ref(),
         weight: front.weight,
         content: &md.html,
         summary: match &md.summary {
@@ -173,7 +174,7 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         reading_time: md.word_count.div_ceil(WORDS_PER_MINUTE),
         figures: figures_of(page, config),
         quotes: quotes_of(page, config),
-        updated: front.updated.as_deref(),
+        updated: front.updated.as_ref(),
         corrections: &front.corrections,
         date_modified: structured::date_modified(page),
         edit_url: edit_url(page, config),

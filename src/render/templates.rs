@@ -9,6 +9,7 @@ use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::date::{Date, MONTH_NAMES};
 use crate::error::{Error, tera_report};
 use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
 use crate::url::join_url;
@@ -301,36 +302,20 @@ impl Templates {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `"2021-02-05" | date(format="%-d %B %Y")` → `5 February 2021`. Understands `%Y`, `%m`, `%d`,
-/// `%-d`, `%B` and `%b`; the default format is `%-d %B %Y`.
+/// `page.date | date(format="%-d %B %Y")` → `5 February 2021`. Reads the ISO text dates print
+/// as (a day, or a day with a time and its offset) and formats the day as written. Understands
+/// `%Y`, `%m`, `%d`, `%-d`, `%B` and `%b`; the default format is `%-d %B %Y`.
 fn format_date(value: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
     let format: String = kwargs
         .get("format")?
         .unwrap_or_else(|| "%-d %B %Y".to_string());
-    let part =
-        |range: std::ops::Range<usize>| value.get(range).and_then(|p| p.parse::<usize>().ok());
-    let (Some(year), Some(month @ 1..=12), Some(day)) = (part(0..4), part(5..7), part(8..10))
-    else {
+    let Ok(date) = Date::parse(value) else {
         return Err(tera::Error::message(format!(
             "`date` filter: `{value}` is not a YYYY-MM-DD date"
         )));
     };
-    let month_name = MONTHS[month - 1];
+    let (year, month, day) = date.ymd();
+    let month_name = MONTH_NAMES[usize::from(month) - 1];
     Ok(format
         .replace("%Y", &format!("{year:04}"))
         .replace("%m", &format!("{month:02}"))
@@ -365,7 +350,14 @@ mod tests {
             render(r#"{{ "2021-02-05" | date(format="%d %b %Y, %m") }}"#).unwrap(),
             "05 Feb 2021, 02"
         );
-        let err = render(r#"{{ "5 Feb" | date }}"#).unwrap_err();
-        assert!(err.to_string().contains("not a YYYY-MM-DD date"), "{err}");
+        assert_eq!(
+            render(r#"{{ "2021-02-05T23:30:00-05:00" | date }}"#).unwrap(),
+            "5 February 2021",
+            "the day as written, not moved to UTC"
+        );
+        for bad in ["5 Feb", "2021-02-05 lunchtime", "2021-02-30"] {
+            let err = render(&format!("{{{{ \"{bad}\" | date }}}}")).unwrap_err();
+            assert!(err.to_string().contains("not a YYYY-MM-DD date"), "{err}");
+        }
     }
 }
