@@ -27,7 +27,7 @@ pub struct Date {
 }
 
 /// The time of a [`Date`], with its offset from UTC.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Time {
     hour: u8,
     minute: u8,
@@ -38,7 +38,7 @@ struct Time {
 }
 
 /// `Z`, or `+HH:MM` / `-HH:MM` as written (`-00:00` stays `-00:00`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Offset {
     Utc,
     Fixed {
@@ -382,7 +382,16 @@ impl Ord for Date {
         self.seconds_since_epoch()
             .cmp(&other.seconds_since_epoch())
             .then_with(|| self.fraction().cmp(other.fraction()))
-            .then_with(|| self.to_string().cmp(&other.to_string()))
+            // The same moment written two ways: any order consistent with `Eq`, without
+            // allocating (listings sort thousands of pages that share a date).
+            .then_with(|| {
+                (self.year, self.month, self.day, &self.time).cmp(&(
+                    other.year,
+                    other.month,
+                    other.day,
+                    &other.time,
+                ))
+            })
     }
 }
 

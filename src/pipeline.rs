@@ -216,7 +216,7 @@ impl Project {
             let affected = templates.affected_by(&templates.changed_since(&self.templates));
             let pages: Vec<&content::Page> = self.site.all_pages().collect();
             for (index, page) in pages.iter().enumerate() {
-                if affected.contains(render::template_of(&self.site, index)) {
+                if affected.contains(render::template_of(&self.site, page, index)) {
                     documents.insert(index);
                 }
                 // A page that calls a changed shortcode renders its Markdown again.

@@ -266,7 +266,7 @@ pub fn render_documents(
             let document = file.map(|file| Document {
                 file,
                 og,
-                template: template_of(site, index).to_string(),
+                template: template_of(site, page, index).to_string(),
                 reads,
             });
             (index, document)
@@ -275,9 +275,10 @@ pub fn render_documents(
 }
 
 /// The template page `index` of [`Site::all_pages`] renders with.
-pub fn template_of(site: &Site, index: usize) -> &str {
-    let page = site.all_pages().nth(index);
-    page.and_then(|p| p.front.template.as_deref())
+pub fn template_of<'a>(site: &'a Site, page: &'a Page, index: usize) -> &'a str {
+    page.front
+        .template
+        .as_deref()
         .unwrap_or_else(|| default_template(site, index))
 }
 
