@@ -81,7 +81,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for edit in 0..5 {
         let template = dir.join(s0_template);
         let text = std::fs::read_to_string(&template)?;
-        std::fs::write(&template, format!("{text}<!-- edit {edit} -->\n"))?;
+        let marked = text.replace(
+            "{% endblock content %}",
+            &format!("<!-- edit {edit} -->{{% endblock content %}}"),
+        );
+        std::fs::write(&template, marked)?;
         let started = Instant::now();
         let rebuilt = session
             .apply(&[PathBuf::from(s0_template)])

@@ -324,6 +324,7 @@ impl Project {
         }
         let selected: Vec<usize> = documents.iter().copied().collect();
         let listings: Vec<usize> = listings.into_iter().collect();
+        let previews_before = self.linked_previews_of(&selected);
         let results = render::render_documents(
             &self.site,
             &self.config,
@@ -349,11 +350,13 @@ impl Project {
             return Err(errors);
         }
 
-        let previews = self.og_images.clone();
-        finish(self, root);
-        if self.og_images != previews {
+        // The preview images some page links to change only with front matter, or when a
+        // template stops or starts showing one: then the whole site is written again.
+        if previews_before != self.linked_previews_of(&selected) {
             return Ok(Err(NeedsFullBuild));
         }
+        // The publishing files (sitemap, feed, figures files) come from front matter, config and
+        // the set of pages, none of which an incremental edit changes: they stay as they are.
         let mut files: Vec<&RenderedFile> = selected
             .iter()
             .filter_map(|&i| self.rendered.documents[i].as_ref().map(|d| &d.file))
@@ -361,7 +364,6 @@ impl Project {
         if not_found {
             files.extend(&self.rendered.not_found);
         }
-        files.extend(&self.publishing);
         let written = output::update_output(root, out_dir, &files, &copies).map_err(|e| vec![e])?;
         Ok(Ok(Update {
             rerendered: selected.len(),
@@ -412,6 +414,24 @@ impl Project {
         } else {
             Err(errors)
         }
+    }
+
+    /// The preview images that the documents at `selected` link to, and whether they have one.
+    fn linked_previews_of(&self, selected: &[usize]) -> Vec<(bool, Vec<String>)> {
+        selected
+            .iter()
+            .map(|&i| match &self.rendered.documents[i] {
+                Some(document) => {
+                    let mut linked: Vec<String> = audit::linked_images(&[&document.file])
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect();
+                    linked.sort();
+                    (document.og.is_some(), linked)
+                }
+                None => (false, Vec::new()),
+            })
+            .collect()
     }
 
     fn file_of(&self, index: usize) -> PathBuf {
