@@ -145,6 +145,16 @@ pub(crate) struct Update {
 /// Why an edit cannot be applied incrementally: the caller rebuilds everything.
 pub(crate) struct NeedsFullBuild;
 
+/// What an edit reaches before any rendering: the pages whose Markdown and the documents
+/// that must be rendered again, the files to copy, and whether `404.html` must be.
+#[derive(Default)]
+struct Reach {
+    markdown: BTreeSet<usize>,
+    documents: BTreeSet<usize>,
+    copies: Vec<(PathBuf, String)>,
+    not_found: bool,
+}
+
 impl Project {
     /// Applies `changed` (paths relative to the site root) to the project and updates `out_dir`
     /// with the files that differ. `Ok(Err(NeedsFullBuild))` when the edit changes the site's
@@ -156,174 +166,11 @@ impl Project {
         out_dir: &Path,
         changed: &[PathBuf],
     ) -> Result<Result<Update, NeedsFullBuild>, Vec<Error>> {
-        let sections = self.site.sections.len();
-        let mut markdown: BTreeSet<usize> = BTreeSet::new();
-        let mut documents: BTreeSet<usize> = BTreeSet::new();
-        let mut not_found = false;
-        let mut copies: Vec<(PathBuf, String)> = Vec::new();
-        let mut templates_changed = false;
-        let mut static_changed: Vec<String> = Vec::new();
-        let mut sources_changed = false;
-        for path in changed {
-            if path == Path::new(CONFIG_FILE) {
-                return Ok(Err(NeedsFullBuild));
-            } else if path.starts_with(TEMPLATES_DIR) {
-                templates_changed = true;
-            } else if let Ok(in_static) = path.strip_prefix(STATIC_DIR) {
-                let name = slashed(in_static);
-                if !root.join(path).is_file() || !self.templates.fingerprints.contains_key(&name) {
-                    return Ok(Err(NeedsFullBuild));
-                }
-                copies.push((path.clone(), name.clone()));
-                static_changed.push(name);
-            } else if path.starts_with(CONTENT_DIR) && path.extension().is_some_and(|e| e == "md") {
-                let Some(index) = self.body_edit(root, path)? else {
-                    return Ok(Err(NeedsFullBuild));
-                };
-                markdown.insert(index);
-            } else if path.starts_with(CONTENT_DIR) {
-                let Some(copy) = self
-                    .rendered
-                    .assets
-                    .iter()
-                    .find(|(source, _)| source == path)
-                else {
-                    return Ok(Err(NeedsFullBuild));
-                };
-                if !root.join(path).is_file() {
-                    return Ok(Err(NeedsFullBuild));
-                }
-                copies.push(copy.clone());
-            } else if self.is_stored_source(path) {
-                sources_changed = true;
-            }
-        }
-        // Images whose sizes went into a page's HTML.
-        for (index, reads) in self.rendered.markdown_reads.iter().enumerate() {
-            if reads
-                .images
-                .iter()
-                .any(|image| copies.iter().any(|(source, _)| source == image))
-            {
-                markdown.insert(index);
-            }
-        }
-        if templates_changed || !static_changed.is_empty() {
-            let templates = self.templates.reload(root, &self.config)?;
-            if templates.needs != self.templates.needs {
-                return Ok(Err(NeedsFullBuild));
-            }
-            let affected = templates.affected_by(&templates.changed_since(&self.templates));
-            let pages: Vec<&content::Page> = self.site.all_pages().collect();
-            for (index, page) in pages.iter().enumerate() {
-                if affected.contains(render::template_of(&self.site, page, index)) {
-                    documents.insert(index);
-                }
-                // A page that calls a changed shortcode renders its Markdown again.
-                let calls = affected.iter().filter_map(|t| {
-                    t.strip_prefix("shortcodes/")
-                        .and_then(|t| t.strip_suffix(".html"))
-                });
-                if self.rendered.markdown_reads[index].shortcodes.is_some()
-                    && calls
-                        .clone()
-                        .any(|name| page.body.contains(&format!("{name}(")))
-                {
-                    markdown.insert(index);
-                }
-            }
-            // One small page: rendered again whenever templates or fingerprints change.
-            not_found = true;
-            for (index, document) in self.rendered.documents.iter().enumerate() {
-                if let Some(document) = document
-                    && document
-                        .reads
-                        .assets
-                        .iter()
-                        .any(|a| static_changed.contains(a))
-                {
-                    documents.insert(index);
-                }
-            }
-            self.templates = templates;
-        }
-        if sources_changed {
-            let errors = check_facts(root, &self.config, &self.site);
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-        }
-
-        // Markdown: the edited pages, then the pages whose links point at headings that moved.
-        let ids_before: Vec<Vec<String>> = markdown
-            .iter()
-            .map(|&i| heading_ids(&self.rendered.markdown[i]))
-            .collect();
-        self.render_markdown(root, &markdown)?;
-        let mut linking: BTreeSet<usize> = BTreeSet::new();
-        for (&index, before) in markdown.iter().zip(&ids_before) {
-            if heading_ids(&self.rendered.markdown[index]) != *before {
-                let file = content_relative(&self.file_of(index));
-                for (other, reads) in self.rendered.markdown_reads.iter().enumerate() {
-                    if reads.links.contains(&file) && !markdown.contains(&other) {
-                        linking.insert(other);
-                    }
-                }
-            }
-        }
-        self.render_markdown(root, &linking)?;
-        markdown.extend(linking);
-        let selected: Vec<usize> = markdown.iter().copied().collect();
-        let (errors, _, _) = render::resolve_links(
-            &self.site,
-            &self.config,
-            root,
-            &mut self.rendered.markdown,
-            &selected,
-        );
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        // Documents: the pages themselves, the listings that show them, and the documents that
-        // read them through `get_page` or `get_section`.
-        let mut listings: BTreeSet<usize> = BTreeSet::new();
-        for &index in &markdown {
-            documents.insert(index);
-            for (section_index, section) in self.site.sections.iter().enumerate() {
-                let lists = if index < sections {
-                    section.subsections.contains(&index) || section_index == index
-                } else {
-                    section.pages.contains(&(index - sections))
-                };
-                if lists {
-                    listings.insert(section_index);
-                }
-            }
-        }
-        documents.extend(listings.iter().copied());
-        let pages: Vec<&content::Page> = self.site.all_pages().collect();
-        let read_pages: HashSet<&str> = markdown.iter().map(|&i| pages[i].path.as_str()).collect();
-        let read_sections: HashSet<&str> =
-            listings.iter().map(|&i| pages[i].path.as_str()).collect();
-        for (index, document) in self.rendered.documents.iter().enumerate() {
-            if let Some(document) = document
-                && (document
-                    .reads
-                    .pages
-                    .iter()
-                    .any(|p| read_pages.contains(p.as_str()))
-                    || document
-                        .reads
-                        .sections
-                        .iter()
-                        .any(|s| read_sections.contains(s.as_str())))
-            {
-                documents.insert(index);
-            }
-        }
-        let selected: Vec<usize> = documents.iter().copied().collect();
-        let listings: Vec<usize> = listings.into_iter().collect();
+        let Ok(mut reach) = self.reach(root, changed)? else {
+            return Ok(Err(NeedsFullBuild));
+        };
+        self.rerender_markdown(root, &mut reach.markdown)?;
+        let (selected, listings) = self.documents_reached(&reach);
         let previews_before = self.linked_previews_of(&selected);
         let results = render::render_documents(
             &self.site,
@@ -340,7 +187,7 @@ impl Project {
                 Err(err) => errors.push(err),
             }
         }
-        if not_found {
+        if reach.not_found {
             match render::render_not_found(&self.templates.tera, &self.config) {
                 Ok(file) => self.rendered.not_found = Some(file),
                 Err(err) => errors.push(err),
@@ -361,14 +208,226 @@ impl Project {
             .iter()
             .filter_map(|&i| self.rendered.documents[i].as_ref().map(|d| &d.file))
             .collect();
-        if not_found {
+        if reach.not_found {
             files.extend(&self.rendered.not_found);
         }
-        let written = output::update_output(root, out_dir, &files, &copies).map_err(|e| vec![e])?;
+        let written =
+            output::update_output(root, out_dir, &files, &reach.copies).map_err(|e| vec![e])?;
         Ok(Ok(Update {
             rerendered: selected.len(),
             written,
         }))
+    }
+
+    /// What `changed` reaches: reads the edited pages and templates, checks the stored sources
+    /// again, and says which pages and documents to render again.
+    fn reach(
+        &mut self,
+        root: &Path,
+        changed: &[PathBuf],
+    ) -> Result<Result<Reach, NeedsFullBuild>, Vec<Error>> {
+        let mut reach = Reach::default();
+        let mut templates_changed = false;
+        let mut static_changed: Vec<String> = Vec::new();
+        let mut sources_changed = false;
+        for path in changed {
+            if path == Path::new(CONFIG_FILE) {
+                return Ok(Err(NeedsFullBuild));
+            } else if path.starts_with(TEMPLATES_DIR) {
+                templates_changed = true;
+            } else if let Ok(in_static) = path.strip_prefix(STATIC_DIR) {
+                let name = slashed(in_static);
+                if !root.join(path).is_file() || !self.templates.fingerprints.contains_key(&name) {
+                    return Ok(Err(NeedsFullBuild));
+                }
+                reach.copies.push((path.clone(), name.clone()));
+                static_changed.push(name);
+            } else if path.starts_with(CONTENT_DIR) && path.extension().is_some_and(|e| e == "md") {
+                let Some(index) = self.body_edit(root, path)? else {
+                    return Ok(Err(NeedsFullBuild));
+                };
+                reach.markdown.insert(index);
+            } else if path.starts_with(CONTENT_DIR) {
+                let Some(copy) = self
+                    .rendered
+                    .assets
+                    .iter()
+                    .find(|(source, _)| source == path)
+                else {
+                    return Ok(Err(NeedsFullBuild));
+                };
+                if !root.join(path).is_file() {
+                    return Ok(Err(NeedsFullBuild));
+                }
+                reach.copies.push(copy.clone());
+            } else if self.is_stored_source(path) {
+                sources_changed = true;
+            }
+        }
+        // Images whose sizes went into a page's HTML.
+        for (index, reads) in self.rendered.markdown_reads.iter().enumerate() {
+            if reads
+                .images
+                .iter()
+                .any(|image| reach.copies.iter().any(|(source, _)| source == image))
+            {
+                reach.markdown.insert(index);
+            }
+        }
+        if (templates_changed || !static_changed.is_empty())
+            && self
+                .reload_templates(root, &static_changed, &mut reach)?
+                .is_err()
+        {
+            return Ok(Err(NeedsFullBuild));
+        }
+        if sources_changed {
+            let errors = check_facts(root, &self.config, &self.site);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
+        Ok(Ok(reach))
+    }
+
+    /// Loads the templates again and adds to `reach` the documents that use a changed template
+    /// or fingerprint a changed static file, and the pages that call a changed shortcode.
+    fn reload_templates(
+        &mut self,
+        root: &Path,
+        static_changed: &[String],
+        reach: &mut Reach,
+    ) -> Result<Result<(), NeedsFullBuild>, Vec<Error>> {
+        let templates = self.templates.reload(root, &self.config)?;
+        if templates.needs != self.templates.needs {
+            return Ok(Err(NeedsFullBuild));
+        }
+        let affected = templates.affected_by(&templates.changed_since(&self.templates));
+        let shortcodes: Vec<&str> = affected
+            .iter()
+            .filter_map(|t| {
+                t.strip_prefix("shortcodes/")
+                    .and_then(|t| t.strip_suffix(".html"))
+            })
+            .collect();
+        for (index, page) in self.site.all_pages().enumerate() {
+            if affected.contains(render::template_of(&self.site, page, index)) {
+                reach.documents.insert(index);
+            }
+            if self.rendered.markdown_reads[index].shortcodes.is_some()
+                && shortcodes
+                    .iter()
+                    .any(|name| page.body.contains(&format!("{name}(")))
+            {
+                reach.markdown.insert(index);
+            }
+        }
+        for (index, document) in self.rendered.documents.iter().enumerate() {
+            if let Some(document) = document
+                && document
+                    .reads
+                    .assets
+                    .iter()
+                    .any(|a| static_changed.contains(a))
+            {
+                reach.documents.insert(index);
+            }
+        }
+        // One small page: rendered again whenever templates or fingerprints change.
+        reach.not_found = true;
+        self.templates = templates;
+        Ok(Ok(()))
+    }
+
+    /// Renders the Markdown of `markdown` again, then that of the pages whose links point at
+    /// headings that moved (added to `markdown`), and resolves the links of all of them.
+    fn rerender_markdown(
+        &mut self,
+        root: &Path,
+        markdown: &mut BTreeSet<usize>,
+    ) -> Result<(), Vec<Error>> {
+        let ids_before: Vec<BTreeSet<String>> = markdown
+            .iter()
+            .map(|&i| render::heading_ids(&self.rendered.markdown[i]))
+            .collect();
+        self.render_markdown(root, markdown)?;
+        let mut linking: BTreeSet<usize> = BTreeSet::new();
+        for (&index, before) in markdown.iter().zip(&ids_before) {
+            if render::heading_ids(&self.rendered.markdown[index]) != *before {
+                let file = render::link_key(&self.file_of(index));
+                for (other, reads) in self.rendered.markdown_reads.iter().enumerate() {
+                    if reads.links.contains(&file) && !markdown.contains(&other) {
+                        linking.insert(other);
+                    }
+                }
+            }
+        }
+        self.render_markdown(root, &linking)?;
+        markdown.extend(linking);
+        let selected: Vec<usize> = markdown.iter().copied().collect();
+        let (errors, _, _) = render::resolve_links(
+            &self.site,
+            &self.config,
+            root,
+            &mut self.rendered.markdown,
+            &selected,
+        );
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The documents to render again (sorted) and the sections whose listings changed: the
+    /// re-rendered pages themselves, the listings that show them, and the documents that read
+    /// them through `get_page` or `get_section`.
+    fn documents_reached(&self, reach: &Reach) -> (Vec<usize>, Vec<usize>) {
+        let sections = self.site.sections.len();
+        let mut documents = reach.documents.clone();
+        let mut listings: BTreeSet<usize> = BTreeSet::new();
+        for &index in &reach.markdown {
+            documents.insert(index);
+            for (section_index, section) in self.site.sections.iter().enumerate() {
+                let lists = if index < sections {
+                    section.subsections.contains(&index) || section_index == index
+                } else {
+                    section.pages.contains(&(index - sections))
+                };
+                if lists {
+                    listings.insert(section_index);
+                }
+            }
+        }
+        documents.extend(listings.iter().copied());
+        let pages: Vec<&content::Page> = self.site.all_pages().collect();
+        let read_pages: HashSet<&str> = reach
+            .markdown
+            .iter()
+            .map(|&i| pages[i].path.as_str())
+            .collect();
+        let read_sections: HashSet<&str> =
+            listings.iter().map(|&i| pages[i].path.as_str()).collect();
+        for (index, document) in self.rendered.documents.iter().enumerate() {
+            if let Some(document) = document
+                && (document
+                    .reads
+                    .pages
+                    .iter()
+                    .any(|p| read_pages.contains(p.as_str()))
+                    || document
+                        .reads
+                        .sections
+                        .iter()
+                        .any(|s| read_sections.contains(s.as_str())))
+            {
+                documents.insert(index);
+            }
+        }
+        (
+            documents.into_iter().collect(),
+            listings.into_iter().collect(),
+        )
     }
 
     /// The index of the page whose file `path` is, when only its body changed; `None` when the
@@ -450,23 +509,6 @@ impl Project {
             .filter_map(|s| s.file.as_deref())
             .any(|file| Path::new(file) == path)
     }
-}
-
-fn heading_ids(rendered: &crate::markdown::Rendered) -> Vec<String> {
-    fn walk(entries: &[crate::markdown::TocEntry], ids: &mut Vec<String>) {
-        for entry in entries {
-            ids.push(entry.id.clone());
-            walk(&entry.children, ids);
-        }
-    }
-    let mut ids = Vec::new();
-    walk(&rendered.toc, &mut ids);
-    ids
-}
-
-/// A content file as `@/` links name it: its path inside `content/`, with `/`.
-fn content_relative(file: &Path) -> String {
-    slashed(file.strip_prefix(CONTENT_DIR).unwrap_or(file))
 }
 
 /// Builds the site described by `options` and writes it. On failure nothing is written and

@@ -13,7 +13,7 @@ use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
 use crate::markdown::{ProblemKind, Rendered, TocEntry, render_markdown};
-use crate::paths::{CONTENT_DIR, STATIC_DIR};
+use crate::paths::{CONTENT_DIR, STATIC_DIR, slashed};
 use crate::shortcodes;
 use crate::url::join_url;
 
@@ -112,17 +112,10 @@ impl LinkTargets {
     pub fn new<'p, 'r>(pages: impl Iterator<Item = (&'p Page, &'r Rendered)>) -> LinkTargets {
         let by_file = pages
             .map(|(page, rendered)| {
-                let file = page
-                    .file
-                    .strip_prefix(CONTENT_DIR)
-                    .unwrap_or(&page.file)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let mut ids = BTreeSet::new();
-                collect_ids(&rendered.toc, &mut ids);
-                (file, (page.path.clone(), ids))
+                (
+                    link_key(&page.file),
+                    (page.path.clone(), heading_ids(rendered)),
+                )
             })
             .collect();
         LinkTargets { by_file }
@@ -206,11 +199,22 @@ fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
     out
 }
 
-fn collect_ids(toc: &[TocEntry], ids: &mut BTreeSet<String>) {
-    for entry in toc {
-        ids.insert(entry.id.clone());
-        collect_ids(&entry.children, ids);
+/// The name `@/` links give a content file: its path inside `content/`, with `/`.
+pub fn link_key(file: &Path) -> String {
+    slashed(file.strip_prefix(CONTENT_DIR).unwrap_or(file))
+}
+
+/// The ids of a page's headings, the anchors `@/file.md#id` links may point at.
+pub fn heading_ids(rendered: &Rendered) -> BTreeSet<String> {
+    fn collect(toc: &[TocEntry], ids: &mut BTreeSet<String>) {
+        for entry in toc {
+            ids.insert(entry.id.clone());
+            collect(&entry.children, ids);
+        }
     }
+    let mut ids = BTreeSet::new();
+    collect(&rendered.toc, &mut ids);
+    ids
 }
 
 /// Files beside a page bundle's `index.md`, to publish next to its HTML.

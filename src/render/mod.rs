@@ -19,6 +19,7 @@ use crate::markdown::Rendered;
 use crate::paths::TEMPLATES_DIR;
 use crate::social::OgImage;
 use crate::url::join_url;
+pub use body::{heading_ids, link_key};
 use context::{PageContext, SectionContext, not_found_context, page_context, site_context};
 use templates::SiteIndex;
 pub use templates::{Reads, Templates, load_templates};

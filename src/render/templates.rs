@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::date::{Date, MONTH_NAMES};
 use crate::error::{Error, tera_report};
-use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
+use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text, slashed};
 use crate::url::join_url;
 
 /// The loaded templates, and the site data their functions read.
@@ -81,7 +81,7 @@ fn load_with_index(
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                let name = template_name(entry.path().strip_prefix(&dir).unwrap_or(relative));
+                let name = slashed(entry.path().strip_prefix(&dir).unwrap_or(relative));
                 match read_text(root, relative) {
                     Ok(text) => sources.push((name, text)),
                     Err(err) => errors.push(err),
@@ -122,14 +122,6 @@ fn load_with_index(
     } else {
         Err(errors)
     }
-}
-
-/// `partials/nav.html` whatever the platform's separator.
-fn template_name(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `url(path="/speakers/")` → `/repo/speakers/`: the site path under the base path, which
@@ -201,7 +193,7 @@ fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let bytes = std::fs::read(entry.path()).ok()?;
-            let name = template_name(entry.path().strip_prefix(&dir).ok()?);
+            let name = slashed(entry.path().strip_prefix(&dir).ok()?);
             Some((name, crate::hash::content_hash(&bytes)))
         })
         .collect()
