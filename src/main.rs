@@ -196,7 +196,7 @@ fn init(dir: &std::path::Path) -> ExitCode {
     }
 }
 
-fn serve(options: factsheet::serve::ServeOptions, open: bool) -> ExitCode {
+fn serve(options: factsheet::serve::ServeOptions, open_browser: bool) -> ExitCode {
     use factsheet::serve::{RebuildScope, ServeEvent};
     use std::io::Write;
     if !options.bind.is_loopback() {
@@ -210,8 +210,10 @@ fn serve(options: factsheet::serve::ServeOptions, open: bool) -> ExitCode {
         ServeEvent::Listening { url } => {
             println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
             let _ = std::io::stdout().flush();
-            if open {
-                let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+            // The system's own way to open a URL: `open` on macOS, `start` on Windows,
+            // xdg-open (or WSL's Windows browser) on Linux. A failure only costs the convenience.
+            if open_browser && let Err(err) = open::that_detached(&url) {
+                eprintln!("warning: could not open a browser ({err}); open {url} yourself");
             }
         }
         ServeEvent::Rebuilt {
