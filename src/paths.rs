@@ -28,7 +28,9 @@ pub fn slashed(path: &Path) -> String {
         .join("/")
 }
 
-/// Reads a site file as UTF-8 (a leading byte-order mark is dropped), naming it on failure.
+/// Reads a site file as UTF-8, naming it on failure. A leading byte-order mark is dropped and
+/// CRLF line endings become LF, so a Windows checkout (git's `autocrlf`) or an editor that saves
+/// CRLF gives the same site, byte for byte, and the same line numbers in messages.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(root.join(relative)).map_err(|source| Error::Read {
         path: relative.to_path_buf(),
@@ -38,8 +40,50 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Error> {
         path: relative.to_path_buf(),
         line: crate::error::utf8_error_line(err.as_bytes(), &err.utf8_error()),
     })?;
-    Ok(match text.strip_prefix('\u{feff}') {
+    let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    })
+    };
+    Ok(with_lf_line_endings(text))
+}
+
+/// `text` with every CRLF turned into LF; a lone CR (a line ending only in old Mac files,
+/// which CommonMark also accepts) is left as it is.
+pub fn with_lf_line_endings(text: String) -> String {
+    if text.contains("\r\n") {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_becomes_lf_and_a_lone_cr_stays() {
+        assert_eq!(with_lf_line_endings("a\r\nb\r\n".into()), "a\nb\n");
+        assert_eq!(with_lf_line_endings("a\rb\n".into()), "a\rb\n");
+    }
+
+    #[test]
+    fn read_text_drops_the_bom_and_crlf() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("a.md"),
+            "\u{feff}---\r\ntitle: A\r\n---\r\n",
+        )
+        .expect("write");
+        let text = read_text(dir.path(), Path::new("a.md")).expect("read");
+        assert_eq!(text, "---\ntitle: A\n---\n");
+    }
+
+    #[test]
+    fn slashed_joins_with_forward_slashes() {
+        assert_eq!(
+            slashed(Path::new("notes").join("a.md").as_path()),
+            "notes/a.md"
+        );
+    }
 }
