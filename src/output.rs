@@ -118,24 +118,141 @@ pub fn write_output(
             return Err(err);
         }
     };
-    if target.exists() {
-        fs::rename(target, &retired).map_err(write_error(target))?;
+    swap_in(&staging, target, &retired, &SystemFolders)?;
+    Ok(stats)
+}
+
+/// The few file-system operations of the swap, so that a test can make them fail the way
+/// Windows does (a file held open by a virus scanner, an Explorer window or an editor makes the
+/// folder that holds it impossible to rename for a moment).
+trait Folders {
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn pause(&self, attempt: u32);
+}
+
+/// The real file system; waits 20, 40, 80, … ms between attempts.
+struct SystemFolders;
+
+impl Folders for SystemFolders {
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
     }
-    if let Err(source) = fs::rename(&staging, target) {
+    fn pause(&self, attempt: u32) {
+        std::thread::sleep(std::time::Duration::from_millis(20 << attempt));
+    }
+}
+
+/// How often a rename is tried before the swap falls back: about 1.3 s of waiting in all.
+const RENAME_ATTEMPTS: u32 = 7;
+
+fn rename_retrying(folders: &dyn Folders, from: &Path, to: &Path) -> io::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match folders.rename(from, to) {
+            Ok(()) => return Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Err(err),
+            Err(err) if attempt + 1 >= RENAME_ATTEMPTS => return Err(err),
+            Err(_) => {
+                folders.pause(attempt);
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// Puts the finished `staging` folder in the place of `target`.
+///
+/// First choice, on every platform: move `target` aside to `retired`, then `staging` into its
+/// place (no platform renames a folder over a non-empty one), each rename retried while a file
+/// is briefly locked. When `target` itself still cannot be moved, its entries are replaced one
+/// by one instead: not atomic, but every entry that can be replaced is, and the error names the
+/// one that could not.
+fn swap_in(
+    staging: &Path,
+    target: &Path,
+    retired: &Path,
+    folders: &dyn Folders,
+) -> Result<(), Error> {
+    let moved_aside = if target.exists() {
+        rename_retrying(folders, target, retired).is_ok()
+    } else {
+        true
+    };
+    if !moved_aside {
+        return replace_entries(staging, target, retired, folders);
+    }
+    if let Err(source) = rename_retrying(folders, staging, target) {
         // Put the previous site back before reporting.
         if retired.exists() {
-            let _ = fs::rename(&retired, target);
+            let _ = rename_retrying(folders, retired, target);
         }
-        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(staging);
         return Err(Error::Write {
             path: target.to_path_buf(),
             source,
         });
     }
+    // The new site is in place. A previous site that cannot be removed yet (a file still
+    // open) is not a failed build: the next build removes it first, naming it if it cannot.
     if retired.exists() {
-        remove_tree(&retired).map_err(write_error(&retired))?;
+        let _ = remove_tree(retired);
     }
-    Ok(stats)
+    Ok(())
+}
+
+/// The fallback swap: each entry of `target` is moved into `retired`, then each entry of
+/// `staging` into `target`. If an entry cannot be moved, the moves made so far are undone, so
+/// `target` keeps the previous site, and the error names that entry.
+fn replace_entries(
+    staging: &Path,
+    target: &Path,
+    retired: &Path,
+    folders: &dyn Folders,
+) -> Result<(), Error> {
+    fs::create_dir_all(retired).map_err(write_error(retired))?;
+    let retiring = move_entries(target, retired, folders);
+    let result = match retiring {
+        Ok(old) => match move_entries(staging, target, folders) {
+            Ok(_) => Ok(()),
+            Err((new, error)) => {
+                undo_moves(target, staging, &new, folders);
+                undo_moves(retired, target, &old, folders);
+                Err(error)
+            }
+        },
+        Err((old, error)) => {
+            undo_moves(retired, target, &old, folders);
+            Err(error)
+        }
+    };
+    let _ = fs::remove_dir_all(staging);
+    let _ = remove_tree(retired);
+    result
+}
+
+type Moved = Vec<std::ffi::OsString>;
+
+/// Moves every entry of `from` into `to`; on failure returns what was moved and the error.
+fn move_entries(from: &Path, to: &Path, folders: &dyn Folders) -> Result<Moved, (Moved, Error)> {
+    let names: Moved = fs::read_dir(from)
+        .and_then(|entries| entries.map(|e| e.map(|e| e.file_name())).collect())
+        .map_err(|err| (Vec::new(), write_error(from)(err)))?;
+    let mut moved = Vec::with_capacity(names.len());
+    for name in names {
+        let source = from.join(&name);
+        if let Err(err) = rename_retrying(folders, &source, &to.join(&name)) {
+            return Err((moved, write_error(&source)(err)));
+        }
+        moved.push(name);
+    }
+    Ok(moved)
+}
+
+/// Moves the entries `names` back from `from` into `to`, as far as it can.
+fn undo_moves(from: &Path, to: &Path, names: &[std::ffi::OsString], folders: &dyn Folders) {
+    for name in names {
+        let _ = rename_retrying(folders, &from.join(name), &to.join(name));
+    }
 }
 
 /// Updates a folder that `serve` owns in place, file by file: writes `files` whose contents
@@ -291,6 +408,122 @@ fn write_error(path: &Path) -> impl FnOnce(io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    /// Fails every rename of one folder (as Windows does while a file in it is open), the
+    /// first `failures` times or always; counts the pauses.
+    struct LockedFolder {
+        locked: PathBuf,
+        failures: Cell<u32>,
+        pauses: Cell<u32>,
+    }
+
+    impl Folders for LockedFolder {
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            if from == self.locked && self.failures.get() > 0 {
+                self.failures.set(self.failures.get() - 1);
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "Access is denied. (os error 5)",
+                ));
+            }
+            fs::rename(from, to)
+        }
+        fn pause(&self, _attempt: u32) {
+            self.pauses.set(self.pauses.get() + 1);
+        }
+    }
+
+    /// An old site (`public/` with `old.html` and `shared/a.css`) and a finished staging
+    /// folder with the new one.
+    fn old_and_new_site() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp");
+        let target = dir.path().join("public");
+        let staging = dir.path().join(".public.factsheet-new");
+        let retired = dir.path().join(".public.factsheet-old");
+        for (folder, files) in [
+            (
+                &target,
+                &[("old.html", "old"), ("shared/a.css", "old css")][..],
+            ),
+            (
+                &staging,
+                &[("new.html", "new"), ("shared/a.css", "new css")][..],
+            ),
+        ] {
+            for (name, text) in files {
+                let path = folder.join(name);
+                fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                fs::write(path, text).expect("write");
+            }
+        }
+        (dir, target, staging, retired)
+    }
+
+    fn assert_new_site_in_place(target: &Path, staging: &Path, retired: &Path) {
+        assert_eq!(
+            fs::read_to_string(target.join("new.html")).expect("new"),
+            "new"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("shared/a.css")).expect("css"),
+            "new css"
+        );
+        assert!(!target.join("old.html").exists(), "the old page is gone");
+        assert!(!staging.exists(), "staging removed");
+        assert!(!retired.exists(), "the previous site removed");
+    }
+
+    #[test]
+    fn a_briefly_locked_output_folder_is_swapped_after_a_retry() {
+        let (_dir, target, staging, retired) = old_and_new_site();
+        let folders = LockedFolder {
+            locked: target.clone(),
+            failures: Cell::new(2),
+            pauses: Cell::new(0),
+        };
+        swap_in(&staging, &target, &retired, &folders).expect("swap");
+        assert_eq!(folders.pauses.get(), 2, "waited twice, then renamed");
+        assert_new_site_in_place(&target, &staging, &retired);
+    }
+
+    #[test]
+    fn an_output_folder_that_cannot_be_renamed_is_replaced_entry_by_entry() {
+        let (_dir, target, staging, retired) = old_and_new_site();
+        let folders = LockedFolder {
+            locked: target.clone(),
+            failures: Cell::new(u32::MAX),
+            pauses: Cell::new(0),
+        };
+        swap_in(&staging, &target, &retired, &folders).expect("fallback swap");
+        assert_eq!(folders.pauses.get(), RENAME_ATTEMPTS - 1);
+        assert_new_site_in_place(&target, &staging, &retired);
+    }
+
+    #[test]
+    fn a_locked_entry_in_the_fallback_is_named_in_the_error() {
+        let (_dir, target, staging, retired) = old_and_new_site();
+        let folders = LockedFolder {
+            locked: target.join("shared"),
+            failures: Cell::new(u32::MAX),
+            pauses: Cell::new(0),
+        };
+        let error = replace_entries(&staging, &target, &retired, &folders).expect_err("locked");
+        match error {
+            Error::Write { path, .. } => assert_eq!(path, target.join("shared")),
+            other => panic!("unexpected error: {other}"),
+        }
+        // Nothing is lost: the previous site is whole again.
+        assert_eq!(
+            fs::read_to_string(target.join("old.html")).expect("old"),
+            "old"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("shared/a.css")).expect("css"),
+            "old css"
+        );
+        assert!(!target.join("new.html").exists());
+    }
 
     #[test]
     fn dangerous_output_folders_are_refused_before_anything_is_written() {
