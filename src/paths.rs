@@ -1,7 +1,7 @@
 //! The site's folder layout and how its files are read: a leaf module, so that every stage
 //! names the same folders and reads text the same way (UTF-8, byte-order mark dropped).
 
-use std::path::Path;
+use std::path::{Component, Path};
 
 use crate::error::Error;
 
@@ -20,12 +20,26 @@ pub const STATIC_DIR: &str = "static";
 /// The folder, inside the site root, where stored source texts are kept by convention.
 pub const SOURCES_DIR: &str = "sources";
 
-/// `path` with `/` between its parts on every platform, for URLs and output paths.
-pub fn slashed(path: &Path) -> String {
+/// The parts of a relative `path`, split at `/` and at `\` on every platform: a Windows path
+/// (`notes\a.md`) reads the same wherever it was written, and the same code runs, and is
+/// tested, on every platform.
+pub fn parts(path: &Path) -> impl Iterator<Item = String> + '_ {
     path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .flat_map(|part| {
+            part.split('\\')
+                .filter(|piece| !piece.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+}
+
+/// A relative `path` with `/` between its parts on every platform, for URLs and output paths.
+pub fn slashed(path: &Path) -> String {
+    parts(path).collect::<Vec<_>>().join("/")
 }
 
 /// Reads a site file as UTF-8, naming it on failure. A leading byte-order mark is dropped and

@@ -5,7 +5,7 @@ pub mod front_matter;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -172,14 +172,8 @@ pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
 /// The site path of a content file: `content/a/b.md` → `/a/b/`, `content/a/_index.md` and
 /// `content/a/index.md` → `/a/`. The flag tells whether the file is a section.
 fn url_path(file: &Path) -> (String, bool) {
-    let mut parts: Vec<String> = file
-        .components()
-        .skip(1)
-        .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
+    // Skips `content`; `paths::parts` splits Windows paths the same way on every platform.
+    let mut parts: Vec<String> = crate::paths::parts(file).skip(1).collect();
     let name = parts.pop().unwrap_or_default();
     let stem = name.strip_suffix(".md").unwrap_or(&name);
     let is_section = stem == "_index";
@@ -291,6 +285,9 @@ mod tests {
             ("content/a/b.md", "/a/b/", false),
             ("content/a/b/index.md", "/a/b/", false),
             ("content/about.md", "/about/", false),
+            (r"content\a\b.md", "/a/b/", false),
+            (r"content\a\_index.md", "/a/", true),
+            (r"content\a\b\index.md", "/a/b/", false),
         ];
         for (file, path, is_section) in cases {
             assert_eq!(
