@@ -31,7 +31,7 @@ pub fn parts(path: &Path) -> impl Iterator<Item = String> + '_ {
         })
         .flat_map(|part| {
             part.split('\\')
-                .filter(|piece| !piece.is_empty())
+                .filter(|piece| !piece.is_empty() && *piece != ".")
                 .map(str::to_string)
                 .collect::<Vec<_>>()
         })
@@ -99,5 +99,13 @@ mod tests {
             slashed(Path::new("notes").join("a.md").as_path()),
             "notes/a.md"
         );
+    }
+
+    #[test]
+    fn windows_paths_give_the_same_slashed_form() {
+        for windows in [r"notes\2021\a.md", r"notes\2021/a.md", r".\notes\2021\a.md"] {
+            assert_eq!(slashed(Path::new(windows)), "notes/2021/a.md", "{windows}");
+        }
+        assert_eq!(slashed(Path::new(r"css\site.css")), "css/site.css");
     }
 }
