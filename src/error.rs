@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {source}", crate::slash::shown(path))]
     Read {
         /// The file, relative to the site root.
         path: PathBuf,
@@ -20,7 +20,7 @@ pub enum Error {
     /// A symbolic link in `content/`: never followed, so nothing outside the site is read.
     #[error(
         "{}: is a symbolic link, which factsheet does not follow\n  help: put the file or folder itself in content/",
-        path.display()
+        crate::slash::shown(path)
     )]
     Symlink {
         /// The link, relative to the site root.
@@ -30,7 +30,7 @@ pub enum Error {
     /// A content or config file holds bytes that are not UTF-8.
     #[error(
         "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",
-        path.display()
+        crate::slash::shown(path)
     )]
     NotUtf8 {
         /// The file, relative to the site root.
@@ -42,7 +42,7 @@ pub enum Error {
     /// Front matter opened with `---` and never closed.
     #[error(
         "{}:{line}: front matter opened with `---` is never closed\n  help: add a line holding only `---` after the last front-matter key",
-        path.display()
+        crate::slash::shown(path)
     )]
     UnterminatedFrontMatter {
         /// The file, relative to the site root.
@@ -52,7 +52,7 @@ pub enum Error {
     },
 
     /// YAML that does not parse, or does not have the expected shape.
-    #[error("{}:{line}{}: {message}\n  help: {help}", path.display(), column.map(|c| format!(":{c}")).unwrap_or_default())]
+    #[error("{}:{line}{}: {message}\n  help: {help}", crate::slash::shown(path), column.map(|c| format!(":{c}")).unwrap_or_default())]
     InvalidYaml {
         /// The file, relative to the site root.
         path: PathBuf,
@@ -69,7 +69,7 @@ pub enum Error {
     /// A front-matter or `site.yaml` key that factsheet does not know.
     #[error(
         "{}:{line}: unknown key `{key}`\n  help: {}known keys are {}; put your own data under `extra:`",
-        path.display(),
+        crate::slash::shown(path),
         closest(key, known).map(|k| format!("did you mean `{k}`? ")).unwrap_or_default(),
         known.join(", ")
     )]
@@ -85,7 +85,10 @@ pub enum Error {
     },
 
     /// A required value is missing or empty.
-    #[error("{}:{line}: {what} is missing\n  help: {help}", path.display())]
+    #[error(
+        "{}:{line}: {what} is missing\n  help: {help}",
+        crate::slash::shown(path)
+    )]
     Missing {
         /// The file, relative to the site root.
         path: PathBuf,
@@ -98,7 +101,7 @@ pub enum Error {
     },
 
     /// A value has the right type but a wrong form (a date, a URL).
-    #[error("{}:{line}: {message}\n  help: {help}", path.display())]
+    #[error("{}:{line}: {message}\n  help: {help}", crate::slash::shown(path))]
     InvalidValue {
         /// The file, relative to the site root.
         path: PathBuf,
@@ -113,8 +116,8 @@ pub enum Error {
     /// Two content files would be written to the same URL.
     #[error(
         "{}: maps to URL `{url}`, which {} already uses\n  help: rename or move one of the two files",
-        second.display(),
-        first.display()
+        crate::slash::shown(second),
+        crate::slash::shown(first)
     )]
     DuplicateUrl {
         /// The URL both map to.
@@ -128,7 +131,7 @@ pub enum Error {
     /// A content file asks for a template that `templates/` does not have.
     #[error(
         "{}: template `{template}` not found in templates/\n  help: create templates/{template}{}",
-        path.display(),
+        crate::slash::shown(path),
         if available.is_empty() { String::new() } else { format!(" or use one of: {}", available.join(", ")) }
     )]
     TemplateMissing {
@@ -150,7 +153,7 @@ pub enum Error {
     /// Tera failed while rendering a page (undefined variable, bad filter argument).
     #[error(
         "{}{}: rendering with template `{template}` failed: {message}",
-        path.display(),
+        crate::slash::shown(path),
         if *same_error_in > 0 { format!(" (and {same_error_in} more pages)") } else { String::new() }
     )]
     TemplateRender {
@@ -165,7 +168,7 @@ pub enum Error {
     },
 
     /// The output folder is not a safe place to write the site.
-    #[error("{}: {reason}\n  help: {help}", path.display())]
+    #[error("{}: {reason}\n  help: {help}", crate::slash::shown(path))]
     UnsafeOutput {
         /// The output folder as given.
         path: PathBuf,
@@ -189,7 +192,10 @@ pub enum Error {
     },
 
     /// A social preview image could not be drawn.
-    #[error("{}: cannot draw the social preview image: {message}", path.display())]
+    #[error(
+        "{}: cannot draw the social preview image: {message}",
+        crate::slash::shown(path)
+    )]
     Image {
         /// The image, inside the output folder.
         path: PathBuf,
@@ -198,7 +204,7 @@ pub enum Error {
     },
 
     /// Writing the output failed; the previous output is left as it was.
-    #[error("{}: cannot write: {source}", path.display())]
+    #[error("{}: cannot write: {source}", crate::slash::shown(path))]
     Write {
         /// The file or folder being written.
         path: PathBuf,
@@ -461,8 +467,13 @@ impl WarningKind {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            0 => write!(f, "{}: {}", self.path.display(), self.message),
-            line => write!(f, "{}:{line}: {}", self.path.display(), self.message),
+            0 => write!(f, "{}: {}", crate::slash::shown(&self.path), self.message),
+            line => write!(
+                f,
+                "{}:{line}: {}",
+                crate::slash::shown(&self.path),
+                self.message
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@
 //!
 //! - [`url`] joins site paths to the base URL or base path.
 //! - [`hash`] hashes content for cache-busting names.
+//! - [`slash`] writes paths with `/` on every platform, for URLs, output paths and messages.
 //! - [`date`] is the one date type, parsed strictly.
 //! - [`yaml`] parses YAML and finds the line of a value.
 //! - [`error`] holds the typed errors and the warnings.
@@ -51,6 +52,7 @@ pub mod publish;
 pub mod render;
 pub mod serve;
 pub mod shortcodes;
+pub mod slash;
 pub mod social;
 pub mod structured;
 pub mod url;

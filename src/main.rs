@@ -233,7 +233,7 @@ fn serve(options: factsheet::serve::ServeOptions, open_browser: bool) -> ExitCod
                     plural(rebuilt.rendered, "page")
                 ),
             };
-            let changed: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+            let changed: Vec<String> = changed.iter().map(|p| factsheet::slash::shown(p)).collect();
             println!(
                 "{} changed: {what} in {} ms",
                 changed.join(", "),

@@ -1,7 +1,7 @@
 //! The site's folder layout and how its files are read: a leaf module, so that every stage
 //! names the same folders and reads text the same way (UTF-8, byte-order mark dropped).
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use crate::error::Error;
 
@@ -19,28 +19,6 @@ pub const STATIC_DIR: &str = "static";
 
 /// The folder, inside the site root, where stored source texts are kept by convention.
 pub const SOURCES_DIR: &str = "sources";
-
-/// The parts of a relative `path`, split at `/` and at `\` on every platform: a Windows path
-/// (`notes\a.md`) reads the same wherever it was written, and the same code runs, and is
-/// tested, on every platform.
-pub fn parts(path: &Path) -> impl Iterator<Item = String> + '_ {
-    path.components()
-        .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_string_lossy()),
-            _ => None,
-        })
-        .flat_map(|part| {
-            part.split('\\')
-                .filter(|piece| !piece.is_empty() && *piece != ".")
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-}
-
-/// A relative `path` with `/` between its parts on every platform, for URLs and output paths.
-pub fn slashed(path: &Path) -> String {
-    parts(path).collect::<Vec<_>>().join("/")
-}
 
 /// Reads a site file as UTF-8, naming it on failure. A leading byte-order mark is dropped and
 /// CRLF line endings become LF, so a Windows checkout (git's `autocrlf`) or an editor that saves
@@ -91,21 +69,5 @@ mod tests {
         .expect("write");
         let text = read_text(dir.path(), Path::new("a.md")).expect("read");
         assert_eq!(text, "---\ntitle: A\n---\n");
-    }
-
-    #[test]
-    fn slashed_joins_with_forward_slashes() {
-        assert_eq!(
-            slashed(Path::new("notes").join("a.md").as_path()),
-            "notes/a.md"
-        );
-    }
-
-    #[test]
-    fn windows_paths_give_the_same_slashed_form() {
-        for windows in [r"notes\2021\a.md", r"notes\2021/a.md", r".\notes\2021\a.md"] {
-            assert_eq!(slashed(Path::new(windows)), "notes/2021/a.md", "{windows}");
-        }
-        assert_eq!(slashed(Path::new(r"css\site.css")), "css/site.css");
     }
 }

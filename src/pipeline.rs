@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, Site};
 use crate::error::{BuildFailure, Error, Warning};
-use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, slashed};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::render::{self, RenderOutput, RenderedFile, Templates};
+use crate::slash::slashed;
 use crate::social::OgImage;
 use crate::{audit, facts, lint, output, publish};
 

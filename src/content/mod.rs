@@ -172,8 +172,8 @@ pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
 /// The site path of a content file: `content/a/b.md` → `/a/b/`, `content/a/_index.md` and
 /// `content/a/index.md` → `/a/`. The flag tells whether the file is a section.
 fn url_path(file: &Path) -> (String, bool) {
-    // Skips `content`; `paths::parts` splits Windows paths the same way on every platform.
-    let mut parts: Vec<String> = crate::paths::parts(file).skip(1).collect();
+    // Skips `content`; `slash::parts` splits Windows paths the same way on every platform.
+    let mut parts: Vec<String> = crate::slash::parts(file).skip(1).collect();
     let name = parts.pop().unwrap_or_default();
     let stem = name.strip_suffix(".md").unwrap_or(&name);
     let is_section = stem == "_index";

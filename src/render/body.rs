@@ -13,8 +13,9 @@ use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
 use crate::markdown::{ProblemKind, Rendered, TocEntry, render_markdown};
-use crate::paths::{CONTENT_DIR, STATIC_DIR, slashed};
+use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
+use crate::slash::slashed;
 use crate::url::join_url;
 
 /// Expands the shortcodes of `page` and renders its Markdown; returns what that read besides

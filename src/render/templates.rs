@@ -11,7 +11,8 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::date::{Date, MONTH_NAMES};
 use crate::error::{Error, tera_report};
-use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text, slashed};
+use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
+use crate::slash::slashed;
 use crate::url::join_url;
 
 /// The loaded templates, and the site data their functions read.

@@ -119,7 +119,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         if entry.file_type().is_file() {
             let relative = entry.path().strip_prefix(dir).expect("prefix");
             files.insert(
-                relative.to_string_lossy().into_owned(),
+                factsheet::slash::slashed(relative),
                 fs::read(entry.path()).expect("read"),
             );
         }
