@@ -29,11 +29,17 @@ fn macos_builds_notify_with_its_fsevents_watcher() {
             r#"notify feature "fsevent-sys""#,
             r#"notify feature "objc2-core-services""#,
         ] {
-            assert!(features.contains(wanted), "{target}: no {wanted} in\n{features}");
+            assert!(
+                features.contains(wanted),
+                "{target}: no {wanted} in\n{features}"
+            );
         }
         let graph = cargo_tree(target, &["-e", "normal", "-p", "notify"]);
         for crate_name in ["objc2-core-foundation", "objc2-core-services"] {
-            assert!(graph.contains(crate_name), "{target}: no {crate_name} in\n{graph}");
+            assert!(
+                graph.contains(crate_name),
+                "{target}: no {crate_name} in\n{graph}"
+            );
         }
     }
 }
@@ -42,7 +48,10 @@ fn macos_builds_notify_with_its_fsevents_watcher() {
 fn windows_and_linux_build_notify_with_their_native_watchers() {
     let windows = cargo_tree("x86_64-pc-windows-msvc", &["-e", "normal", "-p", "notify"]);
     assert!(windows.contains("windows-sys"), "{windows}");
-    let linux = cargo_tree("x86_64-unknown-linux-gnu", &["-e", "normal", "-p", "notify"]);
+    let linux = cargo_tree(
+        "x86_64-unknown-linux-gnu",
+        &["-e", "normal", "-p", "notify"],
+    );
     assert!(linux.contains("inotify"), "{linux}");
 }
 
