@@ -178,15 +178,39 @@ fn check(options: &BuildOptions) -> ExitCode {
 }
 
 fn init(dir: &std::path::Path) -> ExitCode {
+    use factsheet::init::{PLACEHOLDER_REPOSITORY, Releases, WORKFLOW};
     match factsheet::init::init_site(dir) {
-        Ok(files) => {
-            for file in &files {
+        Ok(done) => {
+            for file in &done.files {
                 println!("  created {}", dir.join(file).display());
             }
+            let shown = dir.display();
+            println!();
+            println!("New site in {shown}. Look at it while you edit (Ctrl-C stops):");
+            println!("  cd {shown}");
+            println!("  factsheet serve");
+            println!();
             println!(
-                "New site in {dir}. Build it with: factsheet build --root {dir}",
-                dir = dir.display()
+                "Publish it on GitHub Pages ({WORKFLOW} builds it with factsheet {}):",
+                done.version
             );
+            println!("  git init -b main");
+            println!("  git add .");
+            println!("  git commit -m \"A new fact sheet\"");
+            println!("  # create an empty repository OWNER/REPO on GitHub, then:");
+            println!("  git remote add origin https://github.com/OWNER/REPO.git");
+            println!("  git push -u origin main");
+            println!("  # on GitHub: Settings → Pages → Source: GitHub Actions");
+            println!("The site is then at https://OWNER.github.io/REPO/.");
+            if let Releases::Placeholder { file, line } = &done.releases {
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+                eprintln!(
+                    "warning: this factsheet does not know where its releases are published, \
+                     so {file}:{line} names {PLACEHOLDER_REPOSITORY}: replace it with the \
+                     GitHub repository that publishes factsheet releases before you push",
+                    file = dir.join(file).display()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {
