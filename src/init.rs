@@ -186,7 +186,8 @@ fn write_site(dir: &Path, version: &str, repository: Option<&str>) -> Result<Ini
     })
 }
 
-/// Accepts a folder that does not exist yet or is empty; refuses a file or a non-empty folder.
+/// Accepts a folder that does not exist yet, is empty, or holds only `.git`; refuses a file or
+/// any other folder.
 fn check_target(dir: &Path) -> Result<(), Error> {
     let refuse = |reason: &str| Error::UnsafeOutput {
         path: dir.to_path_buf(),
@@ -199,9 +200,12 @@ fn check_target(dir: &Path) -> Result<(), Error> {
     };
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {
-            let mut entries = fs::read_dir(dir).map_err(read_error)?;
-            if entries.next().is_some() {
-                return Err(refuse("is not empty"));
+            // A fresh clone of an empty GitHub repository holds only `.git`: accepted, so
+            // "create the repository, clone it, init into it" works.
+            for entry in fs::read_dir(dir).map_err(read_error)? {
+                if entry.map_err(read_error)?.file_name() != ".git" {
+                    return Err(refuse("is not empty"));
+                }
             }
             Ok(())
         }
@@ -267,6 +271,21 @@ mod tests {
         assert_eq!(fs::read_to_string(&mine).expect("read"), "title: mine\n");
         let entries = fs::read_dir(tmp.path()).expect("read dir").count();
         assert_eq!(entries, 1, "nothing else was written");
+    }
+
+    #[test]
+    fn accepts_a_fresh_clone_that_holds_only_git() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        fs::create_dir(tmp.path().join(".git")).expect("mkdir");
+        init_site(tmp.path()).expect("init into a clone of an empty repository");
+        assert!(tmp.path().join("site.yaml").is_file());
+        let other = tempfile::tempdir().expect("temp dir");
+        fs::create_dir(other.path().join(".git")).expect("mkdir");
+        fs::write(other.path().join("README.md"), "mine").expect("write");
+        assert!(
+            init_site(other.path()).is_err(),
+            "a clone with files is refused"
+        );
     }
 
     #[test]

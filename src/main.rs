@@ -50,7 +50,7 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Write a small starter site into DIR (which must be new or empty).
+    /// Write a small starter site into DIR (new, empty, or a fresh clone holding only .git).
     Init {
         /// The folder to create the site in.
         dir: PathBuf,
