@@ -105,7 +105,8 @@ pub fn write_output(
     let retired = parent.join(format!(".{name}.factsheet-old"));
     for leftover in [&staging, &retired] {
         if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(write_error(leftover))?;
+            fs::remove_dir_all(leftover)
+                .map_err(|err| renamed_in_error(write_error(leftover)(err), &staging, target))?;
         }
     }
 
@@ -115,11 +116,29 @@ pub fn write_output(
         Ok(stats) => stats,
         Err(err) => {
             let _ = fs::remove_dir_all(&staging);
-            return Err(err);
+            return Err(renamed_in_error(err, &staging, target));
         }
     };
-    swap_in(&staging, target, &retired, &SystemFolders)?;
+    swap_in(&staging, target, &retired, &SystemFolders)
+        .map_err(|err| renamed_in_error(err, &staging, target))?;
     Ok(stats)
+}
+
+/// `error` with a path inside `from` named as the same path inside `to`: the staging folder is
+/// the build's own business, so a failure to write there is reported as a failure to write the
+/// output folder the user chose (`--output`), in the form they gave it.
+pub fn renamed_in_error(error: Error, from: &Path, to: &Path) -> Error {
+    match error {
+        Error::Write { path, source } => {
+            let path = match path.strip_prefix(from) {
+                Ok(rest) if rest.as_os_str().is_empty() => to.to_path_buf(),
+                Ok(rest) => to.join(rest),
+                Err(_) => path,
+            };
+            Error::Write { path, source }
+        }
+        other => other,
+    }
 }
 
 /// The few file-system operations of the swap, so that a test can make them fail the way
@@ -472,6 +491,28 @@ mod tests {
         assert!(!target.join("old.html").exists(), "the old page is gone");
         assert!(!staging.exists(), "staging removed");
         assert!(!retired.exists(), "the previous site removed");
+    }
+
+    #[test]
+    fn write_errors_in_the_staging_folder_name_the_output_folder() {
+        let staging = Path::new("/site/.public.factsheet-new");
+        let target = Path::new("public");
+        let error = |path: &str| Error::Write {
+            path: PathBuf::from(path),
+            source: io::Error::new(io::ErrorKind::PermissionDenied, "denied"),
+        };
+        let shown = |path: &str| match renamed_in_error(error(path), staging, target) {
+            Error::Write { path, .. } => path,
+            other => panic!("unexpected {other}"),
+        };
+        assert_eq!(shown("/site/.public.factsheet-new"), Path::new("public"));
+        assert_eq!(
+            shown("/site/.public.factsheet-new/notes/index.html"),
+            Path::new("public/notes/index.html")
+        );
+        assert_eq!(shown("/elsewhere/x"), Path::new("/elsewhere/x"));
+        let message = renamed_in_error(error("/site/.public.factsheet-new"), staging, target);
+        assert!(!message.to_string().contains("factsheet-new"), "{message}");
     }
 
     #[test]

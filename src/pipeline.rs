@@ -528,7 +528,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(errors.into());
         }
     };
-    let images = write(&project, &options.root, &target)?;
+    let images = write(&project, &options.root, &target)
+        .map_err(|err| output::renamed_in_error(err, &target, &options.output_dir()))?;
     Ok(BuildReport {
         pages: project.site.all_pages().count(),
         images,
