@@ -113,6 +113,41 @@ pub enum Error {
         help: String,
     },
 
+    /// Two inputs would write the same file of the output: the same path, or paths that
+    /// differ only in letter case (one file on macOS and Windows).
+    #[error(
+        "{}\n  help: rename or remove one of them",
+        if first_output == second_output {
+            format!("{second} and {first} both write `{first_output}` in the output folder")
+        } else {
+            format!("{second} writes `{second_output}` and {first} writes `{first_output}`: one file on macOS and Windows, where names differ only in case")
+        }
+    )]
+    OutputCollision {
+        /// What claimed the path first: a site file (`static/notes/index.html`) or a
+        /// generated file.
+        first: String,
+        /// The path it writes in the output folder (`notes/index.html`).
+        first_output: String,
+        /// What claims it again.
+        second: String,
+        /// The path that one writes.
+        second_output: String,
+    },
+
+    /// An input writes a file where others need a folder of the same name.
+    #[error(
+        "{file} writes the file `{output}`, where {needs_folder} needs a folder `{output}/`\n  help: rename or remove one of them"
+    )]
+    FileWhereFolderNeeded {
+        /// What writes the file (`static/notes`).
+        file: String,
+        /// The output path of the file (`notes`).
+        output: String,
+        /// The first input that needs the folder (`content/notes/_index.md`).
+        needs_folder: String,
+    },
+
     /// Two content files would be written to the same URL.
     #[error(
         "{}: maps to URL `{url}`, which {} already uses\n  help: rename or move one of the two files",

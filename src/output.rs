@@ -236,12 +236,12 @@ fn replace_entries(
             Err((new, error)) => {
                 undo_moves(target, staging, &new, folders);
                 undo_moves(retired, target, &old, folders);
-                Err(error)
+                Err(*error)
             }
         },
         Err((old, error)) => {
             undo_moves(retired, target, &old, folders);
-            Err(error)
+            Err(*error)
         }
     };
     let _ = fs::remove_dir_all(staging);
@@ -252,15 +252,19 @@ fn replace_entries(
 type Moved = Vec<std::ffi::OsString>;
 
 /// Moves every entry of `from` into `to`; on failure returns what was moved and the error.
-fn move_entries(from: &Path, to: &Path, folders: &dyn Folders) -> Result<Moved, (Moved, Error)> {
+fn move_entries(
+    from: &Path,
+    to: &Path,
+    folders: &dyn Folders,
+) -> Result<Moved, (Moved, Box<Error>)> {
     let names: Moved = fs::read_dir(from)
         .and_then(|entries| entries.map(|e| e.map(|e| e.file_name())).collect())
-        .map_err(|err| (Vec::new(), write_error(from)(err)))?;
+        .map_err(|err| (Vec::new(), Box::new(write_error(from)(err))))?;
     let mut moved = Vec::with_capacity(names.len());
     for name in names {
         let source = from.join(&name);
         if let Err(err) = rename_retrying(folders, &source, &to.join(&name)) {
-            return Err((moved, write_error(&source)(err)));
+            return Err((moved, Box::new(write_error(&source)(err))));
         }
         moved.push(name);
     }
@@ -377,6 +381,95 @@ fn fill_staging(
     )
     .map_err(write_error(&marker))?;
     Ok(())
+}
+
+/// Every input that writes a file of the output, and what it is: a site file (`static/a.css`,
+/// `content/notes.md`, a page bundle's image) or a generated file. Two inputs writing one path
+/// (letter case ignored, as macOS and Windows ignore it), or one writing a file where another
+/// needs a folder, are errors naming both: otherwise one would silently replace the other, and
+/// differently on each platform.
+pub fn collisions(
+    root: &Path,
+    files: &[&RenderedFile],
+    assets: &[(PathBuf, String)],
+    og_images: &[OgImage],
+) -> Vec<Error> {
+    let mut writers: Vec<(String, String)> = Vec::new();
+    for file in files {
+        let origin = match &file.source {
+            Some(source) => crate::slash::shown(source),
+            None if file.output_path.ends_with(".html") => {
+                format!("templates/{}", file.output_path)
+            }
+            None => format!("the generated {}", file.output_path),
+        };
+        writers.push((file.output_path.clone(), origin));
+    }
+    for (source, output_path) in assets {
+        writers.push((output_path.clone(), crate::slash::shown(source)));
+    }
+    for image in og_images {
+        writers.push((image.output_path.clone(), "a social preview image".into()));
+    }
+    for relative in static_files(root) {
+        let output_path = crate::slash::slashed(&relative);
+        writers.push((
+            output_path,
+            crate::slash::shown(&Path::new(STATIC_DIR).join(relative)),
+        ));
+    }
+    writers.push((
+        OUTPUT_MARKER.to_string(),
+        "factsheet's own marker file".into(),
+    ));
+
+    let mut errors = Vec::new();
+    let mut by_path: std::collections::HashMap<String, (&str, &str)> = Default::default();
+    for (output, origin) in &writers {
+        if let Some((first_output, first)) = by_path.insert(output.to_lowercase(), (output, origin))
+        {
+            errors.push(Error::OutputCollision {
+                first: first.to_string(),
+                first_output: first_output.to_string(),
+                second: origin.clone(),
+                second_output: output.clone(),
+            });
+        }
+    }
+    // A file where another input needs a folder (`static/notes` against `notes/index.html`),
+    // reported once per folder.
+    let mut reported = std::collections::HashSet::new();
+    for (output, origin) in &writers {
+        let mut folder = output.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            folder = parent;
+            let key = folder.to_lowercase();
+            if let Some((file_output, file_origin)) = by_path.get(&key)
+                && reported.insert(key)
+            {
+                errors.push(Error::FileWhereFolderNeeded {
+                    file: file_origin.to_string(),
+                    output: file_output.to_string(),
+                    needs_folder: origin.clone(),
+                });
+            }
+        }
+    }
+    errors
+}
+
+/// The regular files of `<root>/static`, relative to it, in name order; symlinks are not
+/// followed.
+fn static_files(root: &Path) -> Vec<PathBuf> {
+    let dir = root.join(STATIC_DIR);
+    WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| entry.path().strip_prefix(&dir).ok().map(Path::to_path_buf))
+        .collect()
 }
 
 /// Copies regular files of `<root>/static` into `staging`; symlinks are not followed.

@@ -85,6 +85,14 @@ fn finish(project: &mut Project, root: &Path) {
     project.warnings.extend(audit::audit_html(&files));
     project.warnings.extend(lint::root_relative_urls(root));
     project.og_images = linked_previews(&project.rendered, &files);
+    let all_files = project.files();
+    let collisions = output::collisions(
+        root,
+        &all_files,
+        &project.rendered.assets,
+        &project.og_images,
+    );
+    project.errors.extend(collisions);
 }
 
 fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgImage> {
