@@ -2,7 +2,9 @@
 //! the steps a new site needs, and its download step fetches the pinned release and refuses a
 //! file that does not match its checksums (run here against a fake release, without network).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_yaml::Value;
@@ -48,23 +50,10 @@ fn step_running<'a>(workflow: &'a Value, needle: &str) -> &'a Value {
 
 #[test]
 fn the_written_workflow_passes_the_workflow_linter() {
-    let Some(lint) = std::env::var_os("FACTSHEET_WORKFLOW_LINT") else {
-        println!("skipped: FACTSHEET_WORKFLOW_LINT is not set (.ci/run sets it)");
-        return;
-    };
     let tmp = tempfile::tempdir().expect("temp dir");
     let site = tmp.path().join("site");
     init(&site);
-    let run = Command::new(&lint)
-        .arg(site.join(WORKFLOW))
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", PathBuf::from(&lint).display()));
-    assert!(
-        run.status.success(),
-        "the workflow linter found problems:\n{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::lint_workflows(&[site.join(WORKFLOW)]);
 }
 
 #[test]

@@ -4,46 +4,16 @@
 //! a CI concurrency group that cannot collide with the Pages deploy, no deploy without CI,
 //! Dependabot for both ecosystems, and the release asset names `factsheet init` relies on.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_yaml::Value;
 
-/// Names the workflow linter; `.ci/run` sets it to `.ci/workflow-lint`.
-const LINT_VAR: &str = "FACTSHEET_WORKFLOW_LINT";
-
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Lints GitHub workflow files with the program named by `FACTSHEET_WORKFLOW_LINT`
-/// (`.ci/workflow-lint FILE...`: exit 0 when clean) and panics with its output when it fails.
-/// When the variable is unset it prints why and returns, so plain `cargo test` needs no Node.js.
-fn lint(files: &[PathBuf]) {
-    let Some(program) = std::env::var_os(LINT_VAR).filter(|value| !value.is_empty()) else {
-        println!("skipped: {LINT_VAR} is not set (.ci/run sets it)");
-        return;
-    };
-    assert!(!files.is_empty(), "lint: no files given");
-    let shown = files
-        .iter()
-        .map(|file| file.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let output = Command::new(&program)
-        .args(files)
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {LINT_VAR}={}: {err}", program.display()));
-    assert!(
-        output.status.success(),
-        "workflow lint failed ({}): {} {shown}\n{}{}",
-        output.status,
-        program.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
 }
 
 /// The workflow files in `.github/workflows/`, sorted.
@@ -151,7 +121,7 @@ fn literal_prefix(group: &str) -> &str {
 
 #[test]
 fn every_workflow_passes_the_lint() {
-    lint(&workflow_files());
+    common::lint_workflows(&workflow_files());
 }
 
 #[test]

@@ -263,3 +263,34 @@ pub fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run
 }
+
+/// Names the workflow linter; `.ci/run` sets it to `.ci/workflow-lint`.
+const LINT_VAR: &str = "FACTSHEET_WORKFLOW_LINT";
+
+/// Lints GitHub workflow files with the program named by `FACTSHEET_WORKFLOW_LINT`
+/// (`.ci/workflow-lint FILE...`: exit 0 when clean) and panics with its output when it fails.
+/// When the variable is unset it prints why and returns, so plain `cargo test` needs no Node.js.
+pub fn lint_workflows(files: &[PathBuf]) {
+    let Some(program) = std::env::var_os(LINT_VAR).filter(|value| !value.is_empty()) else {
+        println!("skipped: {LINT_VAR} is not set (.ci/run sets it)");
+        return;
+    };
+    assert!(!files.is_empty(), "lint: no files given");
+    let shown = files
+        .iter()
+        .map(|file| file.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = Command::new(&program)
+        .args(files)
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {LINT_VAR}={}: {err}", program.display()));
+    assert!(
+        output.status.success(),
+        "workflow lint failed ({}): {} {shown}\n{}{}",
+        output.status,
+        program.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+}
