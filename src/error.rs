@@ -27,6 +27,20 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A symbolic link (or `..`) that leads outside the site folder: the build reads nothing
+    /// there, and says so rather than reporting the file as missing.
+    #[error(
+        "{}: leads outside the site folder (to {}), through a symbolic link or `..`; the build reads nothing outside the site\n  help: copy the file into the site, or link to a place inside it",
+        crate::slash::shown(path),
+        target.display()
+    )]
+    OutsideSite {
+        /// The path as the site names it, relative to the site root.
+        path: PathBuf,
+        /// Where it really leads.
+        target: PathBuf,
+    },
+
     /// A content or config file holds bytes that are not UTF-8.
     #[error(
         "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",

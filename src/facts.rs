@@ -49,6 +49,19 @@ pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Ve
             });
             continue;
         }
+        if let Some(target) = crate::paths::outside_site(root, &relative) {
+            errors.push(Error::InvalidValue {
+                path: PathBuf::from(CONFIG_FILE),
+                line,
+                message: format!(
+                    "source `{}` has `file: {file}`, a symbolic link that leads outside the site (to {})",
+                    source.id,
+                    target.display()
+                ),
+                help: "copy the source's text into the site, e.g. `sources/article.txt`".into(),
+            });
+            continue;
+        }
         match read_text(root, &relative) {
             Ok(text) => {
                 texts.insert(source.id.clone(), (file.clone(), normalize(&text)));

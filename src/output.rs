@@ -6,10 +6,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::error::Error;
-use crate::paths::{CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::paths::{CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR, site_files};
 use crate::render::RenderedFile;
 use crate::social::OgImage;
 
@@ -383,7 +382,8 @@ fn fill_staging(
     Ok(())
 }
 
-/// Every input that writes a file of the output, and what it is: a site file (`static/a.css`,
+/// The problems of the inputs as the output sees them: links in `static/` that lead outside
+/// the site, and collisions. Every input that writes a file of the output, and what it is: a site file (`static/a.css`,
 /// `content/notes.md`, a page bundle's image) or a generated file. Two inputs writing one path
 /// (letter case ignored, as macOS and Windows ignore it), or one writing a file where another
 /// needs a folder, are errors naming both: otherwise one would silently replace the other, and
@@ -411,11 +411,12 @@ pub fn collisions(
     for image in og_images {
         writers.push((image.output_path.clone(), "a social preview image".into()));
     }
-    for relative in static_files(root) {
-        let output_path = crate::slash::slashed(&relative);
+    let (static_files, mut errors) = site_files(root, STATIC_DIR);
+    for relative in static_files {
+        let inside = relative.strip_prefix(STATIC_DIR).unwrap_or(&relative);
         writers.push((
-            output_path,
-            crate::slash::shown(&Path::new(STATIC_DIR).join(relative)),
+            crate::slash::slashed(inside),
+            crate::slash::shown(&relative),
         ));
     }
     writers.push((
@@ -423,7 +424,6 @@ pub fn collisions(
         "factsheet's own marker file".into(),
     ));
 
-    let mut errors = Vec::new();
     let mut by_path: std::collections::HashMap<String, (&str, &str)> = Default::default();
     for (output, origin) in &writers {
         if let Some((first_output, first)) = by_path.insert(output.to_lowercase(), (output, origin))
@@ -458,43 +458,12 @@ pub fn collisions(
     errors
 }
 
-/// The regular files of `<root>/static`, relative to it, in name order; symlinks are not
-/// followed.
-fn static_files(root: &Path) -> Vec<PathBuf> {
-    let dir = root.join(STATIC_DIR);
-    WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| entry.path().strip_prefix(&dir).ok().map(Path::to_path_buf))
-        .collect()
-}
-
-/// Copies regular files of `<root>/static` into `staging`; symlinks are not followed.
+/// Copies the files of `<root>/static` into `staging` (links that lead outside the site are
+/// left out; [`collisions`] reports them).
 fn copy_static(root: &Path, staging: &Path) -> Result<(), Error> {
-    let dir = root.join(STATIC_DIR);
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|err| Error::Read {
-            path: PathBuf::from(STATIC_DIR),
-            source: err.into(),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let destination = staging.join(relative);
-        if let Some(parent) = destination.parent() {
-            fs::create_dir_all(parent).map_err(write_error(parent))?;
-        }
-        fs::copy(entry.path(), &destination).map_err(|source| Error::Read {
-            path: Path::new(STATIC_DIR).join(relative),
-            source,
-        })?;
+    for relative in site_files(root, STATIC_DIR).0 {
+        let inside = relative.strip_prefix(STATIC_DIR).unwrap_or(&relative);
+        copy_file(root, &relative, &staging.join(inside))?;
     }
     Ok(())
 }

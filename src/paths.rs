@@ -1,7 +1,9 @@
 //! The site's folder layout and how its files are read: a leaf module, so that every stage
 //! names the same folders and reads text the same way (UTF-8, byte-order mark dropped).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
 
 use crate::error::Error;
 
@@ -19,6 +21,69 @@ pub const STATIC_DIR: &str = "static";
 
 /// The folder, inside the site root, where stored source texts are kept by convention.
 pub const SOURCES_DIR: &str = "sources";
+
+/// Where `relative` (inside `root`) really leads, when a symbolic link or `..` takes it
+/// outside the site folder; `None` when it stays inside or does not exist.
+pub fn outside_site(root: &Path, relative: &Path) -> Option<PathBuf> {
+    let real_root = std::fs::canonicalize(root).ok()?;
+    leads_outside(&real_root, &root.join(relative))
+}
+
+fn leads_outside(real_root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(path).ok()?;
+    (!real.starts_with(real_root)).then_some(real)
+}
+
+/// The files under the site folder `dir` (`templates`, `static`), relative to `root`, in name
+/// order, with the problems found on the way. A symbolic link is followed when it leads to a
+/// place inside the site, and refused with [`Error::OutsideSite`] when it leads outside: the
+/// build never reads a file outside the site.
+pub fn site_files(root: &Path, dir: &str) -> (Vec<PathBuf>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let top = root.join(dir);
+    if !top.is_dir() {
+        return (files, errors);
+    }
+    let Ok(real_root) = std::fs::canonicalize(root) else {
+        return (files, errors);
+    };
+    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut walk = WalkDir::new(&top)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                // A broken link or a loop of links.
+                let path = err.path().map_or_else(|| PathBuf::from(dir), relative);
+                errors.push(Error::Read {
+                    path,
+                    source: err.into(),
+                });
+                continue;
+            }
+        };
+        if entry.path_is_symlink()
+            && let Some(target) = leads_outside(&real_root, entry.path())
+        {
+            errors.push(Error::OutsideSite {
+                path: relative(entry.path()),
+                target,
+            });
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push(relative(entry.path()));
+        }
+    }
+    (files, errors)
+}
 
 /// Reads a site file as UTF-8, naming it on failure. A leading byte-order mark is dropped and
 /// CRLF line endings become LF, so a Windows checkout (git's `autocrlf`) or an editor that saves

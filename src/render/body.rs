@@ -79,6 +79,10 @@ fn local_image_size(
         Some(in_static) => Path::new(STATIC_DIR).join(in_static),
         None => page.file.parent()?.join(src),
     };
+    // Never read a file outside the site (`../../../x.png`, or a link that leads out).
+    if crate::paths::outside_site(root, &file).is_some() {
+        return None;
+    }
     let bytes = std::fs::read(root.join(&file));
     read.push(file);
     let size = image_size(&bytes.ok()?)?;
@@ -218,31 +222,40 @@ pub fn heading_ids(rendered: &Rendered) -> BTreeSet<String> {
     ids
 }
 
-/// Files beside a page bundle's `index.md`, to publish next to its HTML.
-pub fn bundle_assets(root: &Path, page: &Page) -> Vec<(PathBuf, String)> {
+/// Files beside a page bundle's `index.md`, to publish next to its HTML, and the links among
+/// them that lead outside the site (refused: nothing outside the site is published).
+pub fn bundle_assets(root: &Path, page: &Page) -> (Vec<(PathBuf, String)>, Vec<Error>) {
+    let mut assets = Vec::new();
+    let mut errors = Vec::new();
     if page.file.file_name().is_none_or(|name| name != "index.md") {
-        return Vec::new();
+        return (assets, errors);
     }
     let Some(dir) = page.file.parent() else {
-        return Vec::new();
+        return (assets, errors);
     };
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-        return Vec::new();
+        return (assets, errors);
     };
-    let mut assets: Vec<(PathBuf, String)> = entries
-        .flatten()
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let skip = name.ends_with(".md") || name.starts_with('.');
-            (!skip).then(|| {
-                (
-                    dir.join(&name),
-                    format!("{}{name}", page.path.trim_start_matches('/')),
-                )
-            })
-        })
-        .collect();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") || name.starts_with('.') {
+            continue;
+        }
+        let relative = dir.join(&name);
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if is_link && let Some(target) = crate::paths::outside_site(root, &relative) {
+            errors.push(Error::OutsideSite {
+                path: relative,
+                target,
+            });
+            continue;
+        }
+        // `Path::is_file` follows a link that stays inside the site.
+        if root.join(&relative).is_file() {
+            let output_path = format!("{}{name}", page.path.trim_start_matches('/'));
+            assets.push((relative, output_path));
+        }
+    }
     assets.sort();
-    assets
+    (assets, errors)
 }

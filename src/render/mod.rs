@@ -150,14 +150,16 @@ pub fn resolve_links(
             let page = pages[index];
             let link_errors = targets.resolve(page, rendered, config);
             let warnings = body::markdown_warnings(page, rendered);
-            (link_errors, warnings, body::bundle_assets(root, page))
+            let (assets, asset_errors) = body::bundle_assets(root, page);
+            (link_errors, asset_errors, warnings, assets)
         })
         .collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut assets = Vec::new();
-    for (link_errors, page_warnings, page_assets) in checked {
+    for (link_errors, asset_errors, page_warnings, page_assets) in checked {
         errors.extend(link_errors);
+        errors.extend(asset_errors);
         warnings.extend(page_warnings);
         assets.extend(page_assets);
     }

@@ -2,16 +2,15 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use tera::{Kwargs, State, Tera};
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::date::{Date, MONTH_NAMES};
 use crate::error::{Error, tera_report};
-use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text};
+use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text, site_files};
 use crate::slash::slashed;
 use crate::url::join_url;
 
@@ -77,22 +76,13 @@ fn load_with_index(
 ) -> Result<Templates, Vec<Error>> {
     let mut errors = Vec::new();
     let mut sources = Vec::new();
-    let dir = root.join(TEMPLATES_DIR);
-    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                let name = slashed(entry.path().strip_prefix(&dir).unwrap_or(relative));
-                match read_text(root, relative) {
-                    Ok(text) => sources.push((name, text)),
-                    Err(err) => errors.push(err),
-                }
-            }
-            Ok(_) => {}
-            Err(err) => errors.push(Error::Read {
-                path: PathBuf::from(TEMPLATES_DIR),
-                source: err.into(),
-            }),
+    let (files, walk_errors) = site_files(root, TEMPLATES_DIR);
+    errors.extend(walk_errors);
+    for relative in files {
+        let name = slashed(relative.strip_prefix(TEMPLATES_DIR).unwrap_or(&relative));
+        match read_text(root, &relative) {
+            Ok(text) => sources.push((name, text)),
+            Err(err) => errors.push(err),
         }
     }
     let head = TemplateNeeds {
@@ -184,17 +174,15 @@ fn register_lookup(
     });
 }
 
-/// Content hashes of the files in `static/`, by path there (`css/site.css`).
+/// Content hashes of the files in `static/`, by path there (`css/site.css`). Links that lead
+/// outside the site are left out here and reported by the write stage's checks.
 fn fingerprint_static_files(root: &Path) -> BTreeMap<String, String> {
-    let dir = root.join(STATIC_DIR);
-    WalkDir::new(&dir)
-        .follow_links(false)
+    site_files(root, STATIC_DIR)
+        .0
         .into_iter()
-        .flatten()
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| {
-            let bytes = std::fs::read(entry.path()).ok()?;
-            let name = slashed(entry.path().strip_prefix(&dir).ok()?);
+        .filter_map(|relative| {
+            let bytes = std::fs::read(root.join(&relative)).ok()?;
+            let name = slashed(relative.strip_prefix(STATIC_DIR).ok()?);
             Some((name, crate::hash::content_hash(&bytes)))
         })
         .collect()
