@@ -41,6 +41,18 @@ pub enum Error {
         target: PathBuf,
     },
 
+    /// A content file or folder whose name has nothing to make a URL from.
+    #[error(
+        "{}: the name `{name}` has no letter or digit to make its URL from\n  help: rename it; URLs are made from the letters and digits of file and folder names",
+        crate::slash::shown(path)
+    )]
+    BadFileName {
+        /// The content file, relative to the site root.
+        path: PathBuf,
+        /// The file or folder name that gives an empty URL segment.
+        name: String,
+    },
+
     /// A content or config file holds bytes that are not UTF-8.
     #[error(
         "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",

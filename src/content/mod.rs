@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use crate::error::Error;
 use crate::paths::{CONTENT_DIR, read_text};
+use crate::url;
 pub use front_matter::FrontMatter;
 
 /// A Markdown file that becomes one HTML page.
@@ -143,7 +144,10 @@ pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
         line,
     })?;
     let front = front_matter::parse(file, &split)?;
-    let (path, is_section) = url_path(file);
+    let (path, is_section) = url_path(file).map_err(|name| Error::BadFileName {
+        path: file.to_path_buf(),
+        name,
+    })?;
     let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
     if untitled && path != "/" {
         return Err(Error::Missing {
@@ -170,8 +174,10 @@ pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
 }
 
 /// The site path of a content file: `content/a/b.md` → `/a/b/`, `content/a/_index.md` and
-/// `content/a/index.md` → `/a/`. The flag tells whether the file is a section.
-fn url_path(file: &Path) -> (String, bool) {
+/// `content/a/index.md` → `/a/`; every folder and file name made a slug by [`url::slug`]
+/// (`content/Итоги форума (2021).md` → `/itogi-foruma-2021/`). The flag tells whether the file
+/// is a section. `Err` names a part that has no letter or digit to make a URL from.
+fn url_path(file: &Path) -> Result<(String, bool), String> {
     // Skips `content`; `slash::parts` splits Windows paths the same way on every platform.
     let mut parts: Vec<String> = crate::slash::parts(file).skip(1).collect();
     let name = parts.pop().unwrap_or_default();
@@ -182,10 +188,14 @@ fn url_path(file: &Path) -> (String, bool) {
     }
     let mut path = String::from("/");
     for part in parts {
-        path.push_str(&part);
+        let slug = url::slug(&part);
+        if slug.is_empty() {
+            return Err(part);
+        }
+        path.push_str(&slug);
         path.push('/');
     }
-    (path, is_section)
+    Ok((path, is_section))
 }
 
 fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
@@ -288,11 +298,22 @@ mod tests {
             (r"content\a\b.md", "/a/b/", false),
             (r"content\a\_index.md", "/a/", true),
             (r"content\a\b\index.md", "/a/b/", false),
+            (
+                "content/Forum News/Report (2021).md",
+                "/forum-news/report-2021/",
+                false,
+            ),
+            ("content/Итоги/Жаңа бөлім.md", "/itogi/zhanga-bolim/", false),
+            ("content/Итоги/_index.md", "/itogi/", true),
         ];
+        assert_eq!(
+            url_path(Path::new("content/a/!!!.md")),
+            Err("!!!".to_string())
+        );
         for (file, path, is_section) in cases {
             assert_eq!(
                 url_path(Path::new(file)),
-                (path.to_string(), is_section),
+                Ok((path.to_string(), is_section)),
                 "{file}"
             );
         }
