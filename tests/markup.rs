@@ -329,7 +329,7 @@ fn shortcodes_in_a_four_backtick_fence_holding_a_three_backtick_fence_stay_liter
     assert!(html.contains("badge-x\">on</span>"), "{html}");
     assert!(
         html.contains(
-            "```\n{{ badge(text=&quot;x&quot;) }}\n```\n{{ not a call\n{% note() %}\n</code></pre>"
+            "```\n{{ badge(text=\"x\") }}\n```\n{{ not a call\n{% note() %}\n</code></pre>"
         ),
         "{html}"
     );
@@ -349,7 +349,7 @@ fn shortcodes_in_a_fence_in_a_blockquote_in_a_list_item_stay_literal() {
         "- Next {{ badge(text=\"n\", tone=\"z\") }}\n",
     ));
     assert!(
-        html.contains("<code>{{ oops(\n{{ badge(text=&quot;x&quot;) }}\n</code>"),
+        html.contains("<code>{{ oops(\n{{ badge(text=\"x\") }}\n</code>"),
         "{html}"
     );
     assert!(html.contains("badge-z\">n</span>"), "{html}");
@@ -407,7 +407,7 @@ fn block_shortcodes_inside_code_stay_literal_and_outside_still_expand() {
         "{% end %}\n",
     ));
     assert!(
-        html.contains("<code>{% note(kind=&quot;tip&quot;) %}\nnever closed here\n</code>"),
+        html.contains("<code>{% note(kind=\"tip\") %}\nnever closed here\n</code>"),
         "{html}"
     );
     assert!(
