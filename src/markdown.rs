@@ -25,6 +25,20 @@ pub struct Rendered {
     pub internal_links: Vec<InternalLink>,
     /// Things that render but should be fixed (missing alt text, skipped heading levels).
     pub problems: Vec<Problem>,
+    /// Markup refused because it would not be safe in the page (a heading id with a quote);
+    /// the HTML leaves it out, and the build fails on it.
+    pub errors: Vec<MarkupError>,
+}
+
+/// Markup that is refused, with its line and a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupError {
+    /// 1-based line in the Markdown text.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
 }
 
 /// A link written as `@/path/to/file.md` or `@/path/to/file.md#anchor`.
@@ -104,8 +118,9 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// The pulldown-cmark extensions every page gets.
-fn options() -> Options {
+/// The pulldown-cmark extensions every page gets; shortcodes parse with the same ones to see
+/// where code is.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -135,7 +150,9 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
         taken: parsed
             .iter()
             .filter_map(|(event, _)| match event {
-                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                Event::Start(Tag::Heading { id: Some(id), .. }) if is_safe_id(id) => {
+                    Some(id.to_string())
+                }
                 _ => None,
             })
             .collect(),
@@ -157,9 +174,18 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
                 attrs,
             }) => {
                 let title = heading_text(parsed[index + 1..].iter().map(|(e, _)| e));
+                let refused = heading_attribute_errors(id.as_deref(), classes, attrs);
+                let safe = refused.is_empty();
+                rendered
+                    .errors
+                    .extend(refused.into_iter().map(|(message, help)| MarkupError {
+                        line: line_of(range.start),
+                        message,
+                        help,
+                    }));
                 let id = match id {
-                    Some(id) => id.to_string(),
-                    None => unique_id(&slugify(&title), &mut used_ids),
+                    Some(id) if safe => id.to_string(),
+                    _ => unique_id(&slugify(&title), &mut used_ids),
                 };
                 let level = heading_number(*level);
                 if level > previous_level + 1 {
@@ -176,14 +202,15 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
                 out.push(Event::Start(Tag::Heading {
                     level: heading_level(level),
                     id: Some(CowStr::from(id)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    classes: if safe { classes.clone() } else { Vec::new() },
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((_, id, _)) = flat_toc.last() {
                     out.push(Event::Html(CowStr::from(format!(
-                        " <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                        " <a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                        escape_markup(id)
                     ))));
                 }
                 out.push(Event::End(TagEnd::Heading(*level)));
@@ -263,6 +290,59 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     rendered.html = html_out;
     rendered.toc = nest(flat_toc);
     rendered
+}
+
+/// Whether `id` may be a heading's id as written: letters and digits of any script, `-`, `_`,
+/// `.` and `:`. Such an id needs no escaping in an attribute or a URL fragment.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// Whether `class` is a plain class name: letters and digits of any script, `-` and `_`.
+fn is_safe_class(class: &str) -> bool {
+    !class.is_empty()
+        && class
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+}
+
+/// What is wrong with a heading's `{#id .class}` block, as (message, help) pairs: ids and
+/// classes that would need escaping, and any other attribute (`{key=value}`, or `{a, b}` meant
+/// as text), which headings do not take.
+fn heading_attribute_errors(
+    id: Option<&str>,
+    classes: &[CowStr<'_>],
+    attrs: &[(CowStr<'_>, Option<CowStr<'_>>)],
+) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    if let Some(id) = id.filter(|id| !is_safe_id(id)) {
+        errors.push((
+            format!(
+                "heading id `{id}` may hold only letters, digits, `-`, `_`, `.` and `:`, so that it works in an attribute and a link"
+            ),
+            format!("write it as {{#{}}}", slugify(id)),
+        ));
+    }
+    for class in classes.iter().filter(|class| !is_safe_class(class)) {
+        errors.push((
+            format!("heading class `{class}` may hold only letters, digits, `-` and `_`"),
+            format!("write it as {{.{}}}", slugify(class)),
+        ));
+    }
+    for (key, value) in attrs {
+        let written = match value {
+            Some(value) => format!("{key}={value}"),
+            None => key.to_string(),
+        };
+        errors.push((
+            format!("heading attribute `{written}` is not an {{#id}} or a {{.class}}"),
+            "a heading takes only {#id} and {.class} at its end; to show braces as text write \\{, and write other attributes in an HTML heading".to_string(),
+        ));
+    }
+    errors
 }
 
 /// `/about/` but not `//host/x` (protocol-relative).
@@ -444,6 +524,28 @@ mod tests {
             out.html
         );
         assert!(out.html.contains(r#"<h2 id="mine">"#), "{}", out.html);
+    }
+
+    #[test]
+    fn unsafe_heading_ids_and_attributes_are_refused_and_left_out() {
+        let out = md("# A\n\n## Title {#x\" onmouseover=\"go()}\n\n## B {.a\"b}\n");
+        assert_eq!(out.errors.len(), 3, "{:?}", out.errors);
+        assert_eq!(out.errors[0].line, 3);
+        assert!(out.errors[0].message.contains("heading id `x\"`"));
+        assert_eq!(out.errors[0].help, "write it as {#x}");
+        assert!(out.errors[1].message.contains("`onmouseover=\"go()`"));
+        assert_eq!(out.errors[2].line, 5);
+        assert!(out.errors[2].message.contains("heading class `a\"b`"));
+        assert!(
+            out.html.contains("<h2 id=\"title\">Title <a"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<h2 id=\"b\">B <a"), "{}", out.html);
+        assert!(!out.html.contains("onmouseover"), "{}", out.html);
+        assert!(md("## Ok {#алматы-2021.v1:x_y .wide}\n").errors.is_empty());
+        assert!(is_safe_id("a-b_c.d:e"));
+        assert!(!is_safe_id("a b") && !is_safe_id("a'b") && !is_safe_id("a&b") && !is_safe_id(""));
     }
 
     #[test]

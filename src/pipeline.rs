@@ -474,7 +474,7 @@ impl Project {
                     self.rendered.markdown[index] = rendered;
                     self.rendered.markdown_reads[index] = reads;
                 }
-                Err(err) => errors.push(err),
+                Err(page_errors) => errors.extend(page_errors),
             }
         }
         if errors.is_empty() {

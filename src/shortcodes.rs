@@ -1,7 +1,11 @@
 //! Shortcodes: `{{ name(key="value", n=1) }}` in Markdown, rendered by the Tera template
-//! `templates/shortcodes/name.html` with the arguments as variables. Not expanded inside code
-//! spans or fenced code blocks.
+//! `templates/shortcodes/name.html` with the arguments as variables. pulldown-cmark, with the
+//! options the Markdown stage uses, says where code is: calls inside fenced or indented code
+//! blocks and code spans are left as written. Raw HTML is not code: calls in it are expanded.
 
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag};
 use tera::{Context, Tera};
 
 /// The folder, inside `templates/`, that holds shortcode templates.
@@ -18,44 +22,120 @@ pub struct ShortcodeError {
     pub help: String,
 }
 
-/// Replaces every shortcode call in `body` by its rendered template: inline calls
-/// `{{ name(…) }}` in place, block calls `{% name(…) %}…{% end %}` (the text between is the
-/// template's `body`) by one line of HTML followed by blank lines, so that the lines after
-/// keep their numbers for error messages.
+/// Replaces every shortcode call in `body` outside code by its rendered template: inline
+/// calls `{{ name(…) }}` in place, block calls `{% name(…) %}…{% end %}` (the opening at the
+/// start of a line; the text between is the template's `body`) by one line of HTML followed
+/// by blank lines, so that the lines after keep their numbers for error messages.
 pub fn expand(body: &str, tera: &Tera) -> Result<String, ShortcodeError> {
     if !body.contains("{{") && !body.contains("{%") {
         return Ok(body.to_string());
     }
     let lines: Vec<&str> = body.split_inclusive('\n').collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some(start)
+        })
+        .collect();
+    let mut code = code_ranges(body, 0);
+    let mut next_code = 0;
     let mut out = String::with_capacity(body.len());
-    let mut fence: Option<&str> = None;
-    let mut index = 0;
-    while index < lines.len() {
-        let line = lines[index];
-        let trimmed = line.trim_start();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = body[from..].find('{') {
+        let at = from + found;
+        let kind = body.as_bytes().get(at + 1).copied();
+        if kind != Some(b'{') && kind != Some(b'%') {
+            from = at + 1;
+            continue;
+        }
+        while code.get(next_code).is_some_and(|range| range.end <= at) {
+            next_code += 1;
+        }
+        if let Some(range) = code.get(next_code).filter(|range| range.start <= at) {
+            from = range.end;
+            continue;
+        }
+        let index = starts.partition_point(|&start| start <= at) - 1;
         let fail = |(message, help): (String, String)| ShortcodeError {
             line: index + 1,
             message,
             help,
         };
-        if let Some(open) = fence {
-            if trimmed.starts_with(open) {
-                fence = None;
+        let line_start = starts[index];
+        if kind == Some(b'%') {
+            if !body[line_start..at].trim().is_empty() {
+                // `{%` inside a line is text; block shortcodes open a line.
+                from = at + 2;
+                continue;
             }
-            out.push_str(line);
-        } else if let Some(open) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f)) {
-            fence = Some(open);
-            out.push_str(line);
-        } else if let Some(call) = trimmed.strip_prefix("{%") {
-            let consumed = expand_block(call, &lines[index..], tera, &mut out).map_err(fail)?;
-            index += consumed;
-            continue;
+            out.push_str(&body[copied..line_start]);
+            let call = &body[at + 2..line_start + lines[index].len()];
+            let taken = expand_block(call, &lines[index..], tera, &mut out).map_err(fail)?;
+            copied = starts.get(index + taken).copied().unwrap_or(body.len());
+            from = copied;
+            // The block's text is the template's, not this page's Markdown: when a code block
+            // of it runs past its end (a fence never closed), find the code after it anew.
+            if code[next_code..]
+                .iter()
+                .any(|range| range.start < copied && range.end > copied)
+            {
+                code = code_ranges(&body[copied..], copied);
+                next_code = 0;
+            }
         } else {
-            expand_line(line, tera, &mut out).map_err(fail)?;
+            out.push_str(&body[copied..at]);
+            let after = &body[at + 2..line_start + lines[index].len()];
+            let end = closing(after, "}}").ok_or_else(|| {
+                fail((
+                    "`{{` opens a shortcode that is never closed with `}}`".into(),
+                    "close it on the same line, or write the braces in a code span".into(),
+                ))
+            })?;
+            out.push_str(&render_call(after[..end].trim(), None, tera).map_err(fail)?);
+            copied = at + 2 + end + 2;
+            from = copied;
         }
-        index += 1;
     }
+    out.push_str(&body[copied..]);
     Ok(out)
+}
+
+/// The byte ranges of `text` that CommonMark reads as code, moved by `offset`: fenced and
+/// indented code blocks (to the closing fence, or to the end when there is none) and code
+/// spans of any number of backticks, with their backticks. In document order.
+fn code_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
+    Parser::new_ext(text, crate::markdown::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => {
+                Some(range.start + offset..range.end + offset)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Where `close` (`}}` or `%}`) ends the call that `text` starts, outside quoted text; when
+/// quotes do not pair up, the first `close`, so that the arguments' error explains it.
+fn closing(text: &str, close: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match quote {
+            Some(open) if c == open => quote = None,
+            Some(_) if c == '\\' => {
+                chars.next();
+            }
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if text[at..].starts_with(close) => return Some(at),
+            None => {}
+        }
+    }
+    text.find(close)
 }
 
 /// Renders the block shortcode opening at `lines[0]` (`call` is the text after its `{%`) and
@@ -68,12 +148,13 @@ fn expand_block(
 ) -> Result<usize, (String, String)> {
     const END: &str = "{% end %}";
     let usage = || "write block shortcodes as {% name(key=\"value\") %}text{% end %}".to_string();
-    let (call, after_open) = call.split_once("%}").ok_or_else(|| {
+    let close = closing(call, "%}").ok_or_else(|| {
         (
             "`{%` opens a block shortcode that is never closed with `%}`".to_string(),
             usage(),
         )
     })?;
+    let (call, after_open) = (&call[..close], &call[close + 2..]);
     let call = call.trim();
     // The body runs from after `%}` to the first `{% end %}`, on this line or a later one.
     let mut body = String::new();
@@ -111,41 +192,6 @@ fn expand_block(
         out.push('\n');
     }
     Ok(taken)
-}
-
-/// Expands the calls in one line, leaving `code spans` alone.
-fn expand_line(line: &str, tera: &Tera, out: &mut String) -> Result<(), (String, String)> {
-    let mut rest = line;
-    let mut in_code = false;
-    while !rest.is_empty() {
-        let next_tick = rest.find('`');
-        let next_call = if in_code { None } else { rest.find("{{") };
-        match (next_tick, next_call) {
-            (Some(tick), call) if call.is_none_or(|c| tick < c) => {
-                let run = rest[tick..].len() - rest[tick..].trim_start_matches('`').len();
-                out.push_str(&rest[..tick + run]);
-                rest = &rest[tick + run..];
-                in_code = !in_code;
-            }
-            (_, Some(call)) => {
-                out.push_str(&rest[..call]);
-                let after = &rest[call + 2..];
-                let Some(end) = after.find("}}") else {
-                    return Err((
-                        "`{{` opens a shortcode that is never closed with `}}`".into(),
-                        "close it on the same line, or write the braces in a code span".into(),
-                    ));
-                };
-                out.push_str(&render_call(after[..end].trim(), None, tera)?);
-                rest = &after[end + 2..];
-            }
-            _ => {
-                out.push_str(rest);
-                rest = "";
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Renders `name(key=value, …)` with `templates/shortcodes/name.html`; a block shortcode's
@@ -220,11 +266,9 @@ fn parse_args(args: &str) -> Result<Vec<(String, tera::Value)>, String> {
         let after = after.trim_start();
         let (value, remaining) =
             if let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                let body = &after[1..];
-                let end = body
-                    .find(quote)
+                let (text, remaining) = quoted(&after[1..], quote)
                     .ok_or_else(|| format!("the text of `{key}` has no closing {quote}"))?;
-                (tera::Value::from(&body[..end]), &body[end + 1..])
+                (tera::Value::from(text), remaining)
             } else {
                 let end = after.find(',').unwrap_or(after.len());
                 let raw = after[..end].trim();
@@ -248,6 +292,26 @@ fn parse_args(args: &str) -> Result<Vec<(String, tera::Value)>, String> {
         }
     }
     Ok(parsed)
+}
+
+/// The text of a quoted argument whose opening `quote` is just before `text`, and what follows
+/// its closing quote. `\"`, `\'` and `\\` stand for the character; any other `\` is kept.
+fn quoted(text: &str, quote: char) -> Option<(String, &str)> {
+    let mut value = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == quote {
+            return Some((value, &text[at + 1..]));
+        }
+        match chars.peek() {
+            Some(&(_, next)) if c == '\\' && matches!(next, '"' | '\'' | '\\') => {
+                value.push(next);
+                chars.next();
+            }
+            _ => value.push(c),
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -305,6 +369,57 @@ mod tests {
             err.message.contains("never closed with `{% end %}`"),
             "{}",
             err.message
+        );
+    }
+
+    #[test]
+    fn code_is_what_commonmark_calls_code() {
+        let body = concat!(
+            "````\n```\n{{ x( }}\n```\n````\n",
+            "    {{ indented( }}\n\n",
+            "- a\n\n  > ```\n  > {{ y( }}\n  > ```\n\n",
+            "`` {{ a( }} `` and ```{{ b(`x`) }}```\n",
+            "~~~\n{{ tilde( }}\n~~~\n",
+            "line 18 {{ big(text=\"ok\") }} {% not a block %}\n",
+            "```\n{{ unclosed(\n",
+        );
+        let out = expand(body, &tera()).unwrap();
+        assert_eq!(
+            out,
+            body.replace("{{ big(text=\"ok\") }}", "<b>ok</b>"),
+            "{out}"
+        );
+        let err = expand(&body.replace("line 18", "{{ oops( }}"), &tera()).unwrap_err();
+        assert_eq!(err.line, 18, "{err:?}");
+        assert!(err.message.contains("not a shortcode call"), "{err:?}");
+    }
+
+    #[test]
+    fn quoted_arguments_may_hold_braces_percent_and_escaped_quotes() {
+        let out = expand(
+            "{{ big(text=\"a }} b \\\"c\\\" \\\\ d\\e\") }} {{ big(text='x \"y\" %}') }}\n",
+            &tera(),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "<b>a }} b &quot;c&quot; \\ d\\e</b> <b>x &quot;y&quot; %}</b>\n"
+        );
+        let err = expand("{{ big(text=\"it's) }}\n", &tera()).unwrap_err();
+        assert!(err.message.contains("no closing \""), "{err:?}");
+    }
+
+    #[test]
+    fn code_after_a_block_whose_text_leaves_a_fence_open_is_found_anew() {
+        let mut tera = tera();
+        tera.add_raw_template("shortcodes/note.html", "<aside>{{ body }}</aside>")
+            .unwrap();
+        let body =
+            "{% note() %}\n```\nopen fence\n{% end %}\n\nAfter {{ big(text=\"x\") }} `{{ y( }}`\n";
+        let out = expand(body, &tera).unwrap();
+        assert_eq!(
+            out,
+            "<aside>``` open fence</aside>\n\n\n\n\nAfter <b>x</b> `{{ y( }}`\n"
         );
     }
 

@@ -521,3 +521,78 @@ fn huge_and_deeply_nested_markdown_builds() {
             > 20 * 1024 * 1024
     );
 }
+
+#[test]
+fn a_custom_heading_id_that_would_break_its_attribute_is_refused() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\n---\nIntro.\n\n## Title {#x\" onmouseover=\"alert(1)}\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:6: heading id `x\"` may hold only"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: write it as {#x}"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn heading_attributes_other_than_id_and_class_are_refused() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\n---\n## Set {a, b}\n\n## Fine {#fine}\n\n## Click {#ok onclick=go()}\n",
+        )
+    });
+    for (line, attribute) in [(4, "a,"), (8, "onclick=go()")] {
+        assert!(
+            run.stderr.contains(&format!(
+                "content/notes/gamma.md:{line}: heading attribute `{attribute}` is not an {{#id}} or a {{.class}}"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+}
+
+#[test]
+fn a_heading_class_that_is_not_a_plain_name_is_refused() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\n---\n## Title {.wide\"x}\n",
+        )
+    });
+    assert!(
+        run.stderr
+            .contains("content/notes/gamma.md:4: heading class `wide\"x` may hold only"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_shortcode_call_outside_code_still_fails_with_its_line() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/gamma.md",
+            "---\ntitle: Gamma\n---\n````\n```\n{{ fine( }}\n```\n````\n\nSee {{ oops(text=\"a\"\n",
+        )
+    });
+    assert!(
+        run.stderr.contains(
+            "content/notes/gamma.md:10: `{{` opens a shortcode that is never closed with `}}`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+}

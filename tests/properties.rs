@@ -68,6 +68,16 @@ proptest! {
         let _ = shortcodes::expand(&text, &tera);
     }
 
+    /// Whatever a fenced code block holds, shortcodes leave it as written.
+    #[test]
+    fn shortcodes_leave_a_fenced_block_as_written(text in content_like()) {
+        let fence = "`".repeat(16);
+        prop_assume!(!text.contains(&fence));
+        let tera = tera::Tera::new();
+        let body = format!("{fence}\n{text}\n{fence}\n");
+        prop_assert_eq!(shortcodes::expand(&body, &tera), Ok(body.clone()));
+    }
+
     #[test]
     fn fact_helpers_never_panic(text in "\\PC{0,64}") {
         let _ = facts::numbers_in(&text);

@@ -19,12 +19,13 @@ use crate::slash::slashed;
 use crate::url::join_url;
 
 /// Expands the shortcodes of `page` and renders its Markdown; returns what that read besides
-/// the page's own file. Errors name the page and the line.
+/// the page's own file. Errors name the page and the line: the first shortcode that fails, or
+/// every piece of markup the Markdown stage refuses.
 pub fn render_body(
     page: &Page,
     root: &Path,
     tera: &Tera,
-) -> Result<(Rendered, MarkdownReads), Error> {
+) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
     let calls_shortcodes = page.body.contains("{{") || page.body.contains("{%");
     let (expanded, shortcode_reads) = if calls_shortcodes {
         let (expanded, reads) =
@@ -33,15 +34,30 @@ pub fn render_body(
     } else {
         (Ok(std::borrow::Cow::Borrowed(page.body.as_str())), None)
     };
-    let expanded = expanded.map_err(|err| Error::InvalidValue {
-        path: page.file.clone(),
-        line: page.body_line + err.line - 1,
-        message: err.message,
-        help: err.help,
+    let expanded = expanded.map_err(|err| {
+        vec![Error::InvalidValue {
+            path: page.file.clone(),
+            line: page.body_line + err.line - 1,
+            message: err.message,
+            help: err.help,
+        }]
     })?;
     let images = std::cell::RefCell::new(Vec::new());
     let lookup = |src: &str| local_image_size(root, page, src, &mut images.borrow_mut());
     let rendered = render_markdown(&expanded, &lookup);
+    // Block shortcodes keep the line count, so lines in the expanded text are lines of the body.
+    if !rendered.errors.is_empty() {
+        return Err(rendered
+            .errors
+            .into_iter()
+            .map(|refused| Error::InvalidValue {
+                path: page.file.clone(),
+                line: page.body_line + refused.line - 1,
+                message: refused.message,
+                help: refused.help,
+            })
+            .collect());
+    }
     let mut links: Vec<String> = rendered
         .internal_links
         .iter()
@@ -195,7 +211,8 @@ fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
         rest = &rest[value_start..];
         let end = rest.find('"').unwrap_or(rest.len());
         match urls.get(&rest[..end]) {
-            Some(url) => out.push_str(url),
+            // The page's path comes from a file name, which may hold `"` or `&`.
+            Some(url) => out.push_str(&crate::markdown::escape_markup(url)),
             None => out.push_str(&rest[..end]),
         }
         rest = &rest[end..];

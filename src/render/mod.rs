@@ -121,7 +121,7 @@ pub fn render_markdown(
     root: &Path,
     templates: &Templates,
     selected: &[usize],
-) -> Vec<Result<(Rendered, MarkdownReads), Error>> {
+) -> Vec<Result<(Rendered, MarkdownReads), Vec<Error>>> {
     let pages: Vec<&Page> = site.all_pages().collect();
     selected
         .par_iter()
@@ -439,8 +439,8 @@ pub fn render_site(
     let mut errors = Vec::new();
     let mut output = RenderOutput::default();
     for result in render_markdown(site, root, templates, &all) {
-        let (rendered, reads) = result.unwrap_or_else(|err| {
-            errors.push(err);
+        let (rendered, reads) = result.unwrap_or_else(|page_errors| {
+            errors.extend(page_errors);
             Default::default()
         });
         output.markdown.push(rendered);

@@ -137,10 +137,20 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
         &i.sections
     });
     tera.register_filter("date", format_date);
-    // `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML.
-    tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
-        tera::Value::safe_string(&crate::markdown::render_markdown(text, &|_| None).html)
-    });
+    tera.register_filter("markdown", markdown_filter);
+}
+
+/// `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML; markup
+/// the Markdown stage refuses (a heading id with a quote) fails the render with its line.
+fn markdown_filter(text: &str, _: Kwargs, _: &State) -> tera::TeraResult<tera::Value> {
+    let rendered = crate::markdown::render_markdown(text, &|_| None);
+    match rendered.errors.first() {
+        Some(refused) => Err(tera::Error::message(format!(
+            "the `markdown` filter refused line {} of its text: {}; {}",
+            refused.line, refused.message, refused.help
+        ))),
+        None => Ok(tera::Value::safe_string(&rendered.html)),
+    }
 }
 
 /// Registers `name(key=...)`, which returns the entry of the table `pick` chooses.
@@ -313,12 +323,20 @@ mod tests {
     fn render(template: &str) -> tera::TeraResult<String> {
         let mut tera = Tera::new();
         tera.register_filter("date", format_date);
-        // `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML.
-        tera.register_filter("markdown", |text: &str, _: Kwargs, _: &State| {
-            tera::Value::safe_string(&crate::markdown::render_markdown(text, &|_| None).html)
-        });
+        tera.register_filter("markdown", markdown_filter);
         tera.add_raw_template("t", template)?;
         tera.render("t", &tera::Context::new())
+    }
+
+    #[test]
+    fn markdown_filter_refuses_an_unsafe_heading_id() {
+        let err = render(r#"{{ '## X {#a"b}' | markdown }}"#).unwrap_err();
+        let report = crate::error::tera_report(&err);
+        assert!(report.contains("heading id `a\"b`"), "{report}");
+        assert_eq!(
+            render(r#"{{ '## X {#a}' | markdown }}"#).unwrap(),
+            "<h2 id=\"a\">X <a class=\"heading-anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"
+        );
     }
 
     #[test]
