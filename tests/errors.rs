@@ -3,32 +3,7 @@
 
 mod common;
 
-use common::{Run, TestSite, snapshot};
-
-/// Builds the fixture once, breaks it with `breakage`, rebuilds and checks the failure kept
-/// the previous `public/` byte for byte. Returns the failed run.
-fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
-    let site = TestSite::fixture("basic");
-    site.build_ok(&[]);
-    let good = snapshot(&site.public());
-    breakage(&site);
-    let run = site.build(&[]);
-    assert_eq!(
-        run.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    assert!(
-        run.stdout.is_empty(),
-        "nothing claimed as built: {}",
-        run.stdout
-    );
-    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
+use common::{TestSite, break_and_rebuild, snapshot};
 
 #[test]
 fn broken_yaml_fails_with_the_line_in_the_file() {
