@@ -113,6 +113,17 @@ pub enum Error {
         help: String,
     },
 
+    /// A command-line option's value is refused (`--base-url relative/`).
+    #[error("{flag}: {message}\n  help: {help}")]
+    InvalidOption {
+        /// The option, as typed: `--base-url`.
+        flag: String,
+        /// What is wrong with its value.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
+
     /// Two content files would be written to the same URL.
     #[error(
         "{}: maps to URL `{url}`, which {} already uses\n  help: rename or move one of the two files",
