@@ -100,9 +100,16 @@ fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgIm
 /// come back together; `Err` only when there is no config or no templates to render with.
 pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Error>> {
     let mut errors = Vec::new();
-    let config = config::load_config(options)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let config = match config::load_config(options) {
+        Ok((config, problems)) => {
+            errors.extend(problems);
+            Some(config)
+        }
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
     let (site, load_errors) = content::load_site(&options.root, options.drafts);
     errors.extend(load_errors);
     if let Some(config) = &config {
