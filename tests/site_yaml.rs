@@ -30,6 +30,85 @@ fn rebuild_with(rest: &str) -> Run {
 }
 
 #[test]
+fn nav_entry_to_a_missing_page_names_its_line() {
+    let run = rebuild_with(
+        "nav:\n  - title: Notes\n    path: /notes/\n  - title: Nowhere\n    path: /nowhere/\n",
+    );
+    let block = error_with_help(
+        &run,
+        "site.yaml:7: nav entry \"Nowhere\" links to `/nowhere/`, which is not a page of the site",
+    );
+    assert!(block.contains("7 |     path: /nowhere/"), "{block}");
+}
+
+#[test]
+fn nav_paths_are_site_paths_or_web_addresses() {
+    let run = rebuild_with(concat!(
+        "nav:\n",
+        "  - title: Notes\n    path: /notes\n", // 4, 5
+        "  - title: Alpha\n    path: \"@/notes/alpha.md\"\n", // 6, 7
+        "  - title: Evil\n    path: \"javascript:alert(1)\"\n", // 8, 9
+        "  - title: Relative\n    path: notes/\n", // 10, 11
+        "  - title: Broken\n    path: https://\n", // 12, 13
+        "  - title: Elsewhere\n    path: https://example.org/x\n",
+        "  - title: Style\n    path: /css/style.css\n",
+        "  - title: Anchor\n    path: /notes/#top\n",
+        "  - title: Draft\n    path: /notes/wip/\n", // 20, 21
+    ));
+    let block = error_with_help(
+        &run,
+        "site.yaml:5: nav entry \"Notes\" links to `/notes`, which is not a page of the site",
+    );
+    assert!(block.contains("did you mean `/notes/`?"), "{block}");
+    let block = error_with_help(
+        &run,
+        "site.yaml:7: nav entry \"Alpha\" has `path: @/notes/alpha.md`",
+    );
+    assert!(block.contains("`path: /notes/alpha/`"), "{block}");
+    error_with_help(
+        &run,
+        "site.yaml:9: nav entry \"Evil\" has `path: javascript:alert(1)`",
+    );
+    let block = error_with_help(
+        &run,
+        "site.yaml:11: nav entry \"Relative\" has `path: notes/`",
+    );
+    assert!(block.contains("write `path: /notes/`"), "{block}");
+    error_with_help(
+        &run,
+        "site.yaml:13: nav entry \"Broken\" has `path: https://`, which has no host name",
+    );
+    let block = error_with_help(
+        &run,
+        "site.yaml:21: nav entry \"Draft\" links to `/notes/wip/`, which is not a page of the site",
+    );
+    assert!(block.contains("draft"), "{block}");
+    assert!(
+        run.stderr.contains("Build failed with 6 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn nav_to_pages_sections_files_and_other_sites_builds() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "site.yaml",
+        &format!(
+            "{HEAD}nav:\n  - title: Home\n    path: /\n  - title: Notes\n    path: /notes/\n  - title: Alpha\n    path: /notes/alpha/#top\n  - title: Style\n    path: /css/style.css\n  - title: Map\n    path: /sitemap.xml\n  - title: Elsewhere\n    path: https://example.org/x?a=1\n"
+        ),
+    );
+    site.build_ok(&[]);
+    // A draft page is in the nav only when drafts are built.
+    site.write(
+        "site.yaml",
+        &format!("{HEAD}nav:\n  - title: Draft\n    path: /notes/wip/\n"),
+    );
+    site.build_ok(&["--drafts"]);
+}
+
+#[test]
 fn sources_need_unique_ids_web_addresses_and_stored_texts_in_sources() {
     let source = |id: &str, url: &str, file: &str| {
         format!(
@@ -205,4 +284,41 @@ fn root_relative_base_paths_still_build() {
         );
         site.build_ok(&[]);
     }
+}
+
+#[test]
+fn every_problem_of_site_yaml_is_reported_in_one_run() {
+    let run = rebuild_with(concat!(
+        "language: en_US\n",                         // 3
+        "cname: https://x.example/\n",               // 4
+        "nav:\n  - title: Gone\n    path: /gone/\n", // 5, 6, 7
+        "sources:\n",                                // 8
+        "  - id: a\n    publisher: P\n    title: T\n    date: 2021-02-05\n    url: ftp://x.example/a\n", // 9..13
+    ));
+    for head in [
+        "site.yaml:3:",
+        "site.yaml:4:",
+        "site.yaml:7:",
+        "site.yaml:13:",
+    ] {
+        error_with_help(&run, head);
+    }
+    assert!(
+        run.stderr.contains("Build failed with 4 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_reports_site_yaml_problems_too() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "site.yaml",
+        &format!("{HEAD}nav:\n  - title: Gone\n    path: /gone/\n"),
+    );
+    let root = site.root().to_str().expect("utf-8").to_string();
+    let run = common::run_factsheet(&["check", "--root", &root], site.root());
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    error_with_help(&run, "site.yaml:5: nav entry \"Gone\"");
 }
