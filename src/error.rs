@@ -338,13 +338,18 @@ impl Error {
                 };
             }
             Kind::NotAMap => {
+                let what = if path.extension().is_some_and(|e| e == "md") {
+                    "front matter".to_string()
+                } else {
+                    crate::slash::shown(&path)
+                };
                 return Error::InvalidYaml {
                     path,
                     line,
                     column: err.column,
-                    message:
-                        "front matter must be `key: value` lines, not a list or a single value"
-                            .into(),
+                    message: format!(
+                        "{what} must be `key: value` lines, not a list or a single value"
+                    ),
                     help: "write it as `title: Your title`, one key per line".into(),
                 };
             }
