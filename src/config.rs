@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::Error;
-use crate::paths::{CONFIG_FILE, read_text};
+use crate::paths::{CONFIG_FILE, SOURCES_DIR, read_text};
 use crate::yaml::{self, Segment};
 
 /// The site's settings, from `site.yaml`, as templates see them under `site`.
@@ -161,8 +161,22 @@ fn default_language() -> String {
     "en".to_string()
 }
 
-/// Reads `<root>/site.yaml` and applies `options`' overrides.
-pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
+/// What the help of a refused base URL says.
+const BASE_URL_HELP: &str =
+    "use a full URL such as `https://owner.github.io/repo/`, or a path such as `/` or `/repo/`";
+
+/// What the help of a refused web address says.
+const WEB_ADDRESS_HELP: &str =
+    "write the full address, starting with `https://`, e.g. `https://example.org/report`";
+
+/// Reads `<root>/site.yaml`, applies `options`' overrides and checks every value.
+///
+/// `Err` when there is no config to build with: the file cannot be read or parsed, or has no
+/// title. Otherwise the config and the problems of its values, each with its line in site.yaml
+/// or the option it came from (none when every value is right). A refused base URL is replaced
+/// by `/`, so that the rest of the build runs and reports its own problems in the same run.
+/// Nav paths are checked once the content is known ([`nav_path_line`] finds their lines).
+pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Error>), Error> {
     let path = PathBuf::from(CONFIG_FILE);
     let text = read_text(&options.root, &path)?;
     let mut config: Config =
@@ -170,60 +184,325 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Error> {
     if config.title.trim().is_empty() {
         return Err(Error::Missing {
             path,
-            line: yaml::line_of(&text, &[Segment::Key("title")]).unwrap_or(1),
+            line: yaml::nearest_line(&text, &[Segment::Key("title")]),
             what: "the site `title`".into(),
             help: "give the site a name: `title: Digital Almaty 2021`".into(),
         });
     }
-    let (base_url, line) = match &options.base_url {
-        Some(url) => (url.clone(), None),
-        None => (
-            config.base_url.clone(),
-            yaml::line_of(&text, &[Segment::Key("base_url")]),
-        ),
-    };
-    config.base_url = normalize_base_url(&base_url).map_err(|reason| Error::InvalidValue {
-        path: if line.is_some() {
-            path.clone()
-        } else {
-            PathBuf::from("--base-url")
-        },
-        line: line.unwrap_or(1),
-        message: format!("base_url `{base_url}` {reason}"),
-        help: "use a full URL such as `https://owner.github.io/repo/`, or `/`".into(),
-    })?;
+    let mut errors = check_values(&config, &text);
+    match normalize_base_url(&config.base_url) {
+        Ok(url) => config.base_url = url,
+        Err(reason) => {
+            errors.push(Error::InvalidValue {
+                path: path.clone(),
+                line: yaml::nearest_line(&text, &[Segment::Key("base_url")]),
+                message: format!("base_url `{}` {reason}", config.base_url),
+                help: BASE_URL_HELP.into(),
+            });
+            config.base_url = default_base_url();
+        }
+    }
+    if let Some(url) = &options.base_url {
+        match normalize_base_url(url) {
+            Ok(url) => config.base_url = url,
+            Err(reason) => errors.push(Error::InvalidOption {
+                flag: "--base-url".into(),
+                message: format!("base_url `{url}` {reason}"),
+                help: BASE_URL_HELP.into(),
+            }),
+        }
+    }
     if let Some(url) = &options.repository_url {
+        if let Some(problem) = crate::url::web_address_problem(url) {
+            errors.push(Error::InvalidOption {
+                flag: "--repository-url".into(),
+                message: format!("`{url}` {problem}"),
+                help: "pass the repository's address, e.g. `https://github.com/owner/repo`".into(),
+            });
+        }
         config.repository_url = Some(url.clone());
     }
-    Ok(config)
+    Ok((config, errors))
 }
 
-/// Checks a base URL's form and makes it end in exactly one `/`.
+/// The line of the `path:` of nav entry `index` in the text of site.yaml.
+pub fn nav_path_line(text: &str, index: usize) -> usize {
+    yaml::nearest_line(
+        text,
+        &[
+            Segment::Key("nav"),
+            Segment::Index(index),
+            Segment::Key("path"),
+        ],
+    )
+}
+
+/// Whether a source's `file:` names a file inside `sources/`, by relative path without `..`.
+pub fn in_sources_dir(file: &str) -> bool {
+    let path = std::path::Path::new(file);
+    path.components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && path.starts_with(SOURCES_DIR)
+        && path.components().count() > 1
+}
+
+/// The problems of the values of `config`, read from `text`, that need nothing but site.yaml:
+/// the forms of the language, addresses, host name and branch, the sources' ids, addresses and
+/// stored-text paths, empty names, and the event's dates.
+fn check_values(config: &Config, text: &str) -> Vec<Error> {
+    use Segment::{Index, Key};
+    let mut problems = Problems {
+        text,
+        errors: Vec::new(),
+    };
+
+    if !is_language_tag(&config.language) {
+        let dashed = config.language.replace('_', "-");
+        problems.refuse(
+            &[Key("language")],
+            format!("`language: {}` is not a language tag", config.language),
+            if is_language_tag(&dashed) {
+                format!("write `language: {dashed}`: BCP 47 joins subtags with `-`")
+            } else {
+                "write a BCP 47 language tag, e.g. `en`, `kk`, `ru` or `en-GB`".into()
+            },
+        );
+    }
+    if let Some(url) = &config.repository_url
+        && let Some(problem) = crate::url::web_address_problem(url)
+    {
+        problems.refuse(
+            &[Key("repository_url")],
+            format!("`repository_url: {url}` {problem}"),
+            "write the repository's address, e.g. `https://github.com/owner/repo`".into(),
+        );
+    }
+    if !is_branch_name(&config.repository_branch) {
+        problems.refuse(
+            &[Key("repository_branch")],
+            format!(
+                "`repository_branch: {}` is not a branch name",
+                config.repository_branch
+            ),
+            "write the branch as git names it, e.g. `main` (no spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or `\\`)".into(),
+        );
+    }
+    if let Some(cname) = &config.cname
+        && !is_domain_name(cname)
+    {
+        let host = crate::url::strip_web_scheme(cname)
+            .unwrap_or(cname)
+            .split(['/', '?', '#', ':'])
+            .next()
+            .unwrap_or_default();
+        problems.refuse(
+            &[Key("cname")],
+            format!("`cname: {cname}` is not a host name"),
+            if is_domain_name(host) {
+                format!("write the host name alone: `cname: {host}`")
+            } else {
+                "write the custom domain alone, e.g. `cname: facts.example.org` (no `https://`, no path)".into()
+            },
+        );
+    }
+
+    for (index, item) in config.nav.iter().enumerate() {
+        if item.title.trim().is_empty() {
+            problems.missing(
+                &[Key("nav"), Index(index), Key("title")],
+                format!("the `title` of nav entry {}", index + 1),
+                "give the link its text: `title: Speakers`".into(),
+            );
+        }
+    }
+
+    let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, source) in config.sources.iter().enumerate() {
+        let at = |key| [Key("sources"), Index(index), Key(key)];
+        let id = source.id.as_str();
+        if id.trim().is_empty() || id.contains(char::is_whitespace) {
+            problems.refuse(
+                &at("id"),
+                format!("source `id: {id}` is not an id"),
+                "give the source a short name without spaces, e.g. `id: kazinform-2021-02-05`"
+                    .into(),
+            );
+        } else if let Some(first) = first_use.get(id) {
+            problems.refuse(
+                &at("id"),
+                format!("source id `{id}` is already used on line {first}"),
+                "give each source its own id; figures and quotes cite it".into(),
+            );
+        } else {
+            first_use.insert(id, yaml::nearest_line(text, &at("id")));
+        }
+        for (key, value) in [("publisher", &source.publisher), ("title", &source.title)] {
+            if value.trim().is_empty() {
+                problems.missing(
+                    &at(key),
+                    format!("the `{key}` of source `{id}`"),
+                    format!("add `{key}: ...` to the source"),
+                );
+            }
+        }
+        if let Some(problem) = crate::url::web_address_problem(&source.url) {
+            problems.refuse(
+                &at("url"),
+                format!("source `{id}`: `url: {}` {problem}", source.url),
+                WEB_ADDRESS_HELP.into(),
+            );
+        }
+        if let Some(file) = &source.file
+            && !in_sources_dir(file)
+        {
+            let outside_site = !std::path::Path::new(file)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            problems.refuse(
+                &at("file"),
+                format!(
+                    "source `{id}` has `file: {file}`, {}",
+                    if outside_site {
+                        "outside the site"
+                    } else {
+                        "which is not in sources/"
+                    }
+                ),
+                "keep stored source texts in sources/, e.g. `file: sources/article.txt`".into(),
+            );
+        }
+    }
+
+    if let Some(event) = &config.event {
+        for (key, value) in [("name", &event.name), ("location", &event.location)] {
+            if value.trim().is_empty() {
+                problems.missing(
+                    &[Key("event"), Key(key)],
+                    format!("the event's `{key}`"),
+                    format!("add `{key}: ...` under `event:`"),
+                );
+            }
+        }
+        if let Some(end) = &event.end_date
+            && *end < event.start_date
+        {
+            problems.refuse(
+                &[Key("event"), Key("end_date")],
+                format!(
+                    "event `end_date: {end}` is before its `start_date: {}`",
+                    event.start_date
+                ),
+                "the last day comes on or after the first: correct one of the two dates".into(),
+            );
+        }
+    }
+    problems.errors
+}
+
+/// The problems found in site.yaml, each at the line of its value.
+struct Problems<'t> {
+    text: &'t str,
+    errors: Vec<Error>,
+}
+
+impl Problems<'_> {
+    /// A value of the wrong form, at the line of `at`.
+    fn refuse(&mut self, at: &[Segment<'_>], message: String, help: String) {
+        self.errors.push(Error::InvalidValue {
+            path: PathBuf::from(CONFIG_FILE),
+            line: yaml::nearest_line(self.text, at),
+            message,
+            help,
+        });
+    }
+
+    /// An empty value that must not be, at the line of `at`.
+    fn missing(&mut self, at: &[Segment<'_>], what: String, help: String) {
+        self.errors.push(Error::Missing {
+            path: PathBuf::from(CONFIG_FILE),
+            line: yaml::nearest_line(self.text, at),
+            what,
+            help,
+        });
+    }
+}
+
+/// A BCP 47-looking language tag: a primary subtag of 2 to 8 letters, or the singleton `x` or
+/// `i` followed by more, then subtags of 1 to 8 letters and digits, joined by `-`.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    let singleton = primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i");
+    let primary_ok = singleton
+        || ((2..=8).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest: Vec<&str> = subtags.collect();
+    primary_ok
+        && (!singleton || !rest.is_empty())
+        && rest.iter().all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// A domain name as DNS and GitHub Pages take it: two or more dot-separated labels of ASCII
+/// letters, digits and hyphens (1 to 63 each, no hyphen at either end), 253 characters at most.
+/// An internationalised name is written in its `xn--` form.
+fn is_domain_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').count() >= 2
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// A branch name git accepts (the rules of `git check-ref-format --branch`, in short).
+fn is_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['-', '/'])
+        && !name.ends_with(['/', '.'])
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && name != "@"
+        && !name.split('/').any(|part| part.starts_with('.'))
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c))
+}
+
+/// Checks a base URL's form and makes it end in exactly one `/`: a web address with a host,
+/// or a path from the domain root (`/`, `/repo/`).
 fn normalize_base_url(url: &str) -> Result<String, &'static str> {
     let url = url.trim();
-    let rest = if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
-        let host = rest.split('/').next().unwrap_or_default();
-        if host.is_empty() {
-            return Err("has no host name");
+    if url.starts_with("//") {
+        return Err("starts with `//`, which browsers read as another host");
+    }
+    if url.starts_with('/') {
+        if url.chars().any(char::is_whitespace) {
+            return Err("contains a space");
         }
-        rest
-    } else if url.starts_with('/') {
-        url
+        if url.chars().any(char::is_control) || url.contains(['"', '<', '>', '\\', '`']) {
+            return Err("contains a character a URL cannot hold");
+        }
+    } else if crate::url::strip_web_scheme(url).is_some() {
+        if let Some(problem) = crate::url::web_address_problem(url) {
+            return Err(problem);
+        }
     } else {
         return Err("must start with `https://`, `http://` or `/`");
-    };
-    if rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
-        return Err("must not contain spaces, `?` or `#`");
+    }
+    if url.contains(['?', '#']) {
+        return Err("must not contain `?` or `#`");
     }
     Ok(format!("{}/", url.trim_end_matches('/')))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_base_url;
+    use super::{is_branch_name, is_domain_name, is_language_tag, normalize_base_url};
 
     #[test]
     fn base_urls_end_in_one_slash() {
@@ -258,5 +537,81 @@ mod tests {
         assert!(normalize_base_url("example.com").is_err());
         assert!(normalize_base_url("https:///x").is_err());
         assert!(normalize_base_url("https://a.io/x y").is_err());
+        assert!(normalize_base_url("https//x").is_err());
+        assert!(normalize_base_url("http://").is_err());
+        assert!(normalize_base_url("digital-almaty/").is_err());
+        assert!(normalize_base_url("//cdn.example/").is_err());
+        assert!(normalize_base_url("/a?b").is_err());
+        assert!(normalize_base_url("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn language_tags_look_like_bcp_47() {
+        for good in [
+            "en",
+            "kk",
+            "en-GB",
+            "zh-Hant-TW",
+            "es-419",
+            "x-klingon",
+            "de-CH-1996",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "e",
+            "en_US",
+            "english language",
+            "en-",
+            "-en",
+            "x",
+            "en-toolongsubtag",
+            "е",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn domain_names_are_host_names_alone() {
+        for good in ["facts.example.org", "a-b.example", "xn--e1afmkfd.xn--p1ai"] {
+            assert!(is_domain_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "localhost",
+            "https://facts.example.org",
+            "facts.example.org/x",
+            "facts example.org",
+            "-x.org",
+            "x.org.",
+            "пример.рф",
+            "x.org:80",
+        ] {
+            assert!(!is_domain_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn branch_names_follow_git() {
+        for good in ["main", "release/2021", "gh-pages", "v1.0"] {
+            assert!(is_branch_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "my branch",
+            "a..b",
+            "-x",
+            "x/",
+            "x.lock",
+            "a:b",
+            "a~1",
+            ".hidden",
+            "a/.b",
+            "@",
+        ] {
+            assert!(!is_branch_name(bad), "{bad}");
+        }
     }
 }

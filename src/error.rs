@@ -174,6 +174,17 @@ pub enum Error {
         needs_folder: String,
     },
 
+    /// A command-line option's value is refused (`--base-url relative/`).
+    #[error("{flag}: {message}\n  help: {help}")]
+    InvalidOption {
+        /// The option, as typed: `--base-url`.
+        flag: String,
+        /// What is wrong with its value.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
+
     /// Two content files would be written to the same URL.
     #[error(
         "{}: maps to URL `{url}`, which {} already uses\n  help: rename or move one of the two files",
@@ -388,13 +399,18 @@ impl Error {
                 };
             }
             Kind::NotAMap => {
+                let what = if path.extension().is_some_and(|e| e == "md") {
+                    "front matter".to_string()
+                } else {
+                    crate::slash::shown(&path)
+                };
                 return Error::InvalidYaml {
                     path,
                     line,
                     column: err.column,
-                    message:
-                        "front matter must be `key: value` lines, not a list or a single value"
-                            .into(),
+                    message: format!(
+                        "{what} must be `key: value` lines, not a list or a single value"
+                    ),
                     help: "write it as `title: Your title`, one key per line".into(),
                 };
             }

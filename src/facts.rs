@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, in_sources_dir};
 use crate::content::Page;
 use crate::error::Error;
 use crate::paths::{CONFIG_FILE, read_text};
@@ -16,36 +16,35 @@ pub struct SourceTexts {
     texts: BTreeMap<String, (String, String)>,
 }
 
-/// Reads every source's `file:`; a file that is missing or outside the site root is an error.
+/// Reads every source's `file:`. A path outside `sources/` is left to the config's checks,
+/// which report it; a file there that is missing or unreadable is an error here.
 pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Vec<Error>> {
     let mut texts = BTreeMap::new();
     let mut errors = Vec::new();
     let site_yaml = read_text(root, Path::new(CONFIG_FILE)).unwrap_or_default();
     for (index, source) in config.sources.iter().enumerate() {
         let Some(file) = &source.file else { continue };
-        let line = yaml::line_of(
+        if !in_sources_dir(file) {
+            continue;
+        }
+        let line = yaml::nearest_line(
             &site_yaml,
             &[
                 Segment::Key("sources"),
                 Segment::Index(index),
                 Segment::Key("file"),
             ],
-        )
-        .unwrap_or(1);
+        );
         let relative = PathBuf::from(file);
-        let inside_root = relative
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside_root {
+        if !root.join(&relative).is_file() {
             errors.push(Error::InvalidValue {
                 path: PathBuf::from(CONFIG_FILE),
                 line,
                 message: format!(
-                    "source `{}` has `file: {file}`, outside the site",
+                    "source `{}` has `file: {file}`, which does not exist",
                     source.id
                 ),
-                help: "keep stored source texts in the site, e.g. `file: sources/article.txt`"
-                    .into(),
+                help: format!("store the source's text at {file}, or remove the `file:` line"),
             });
             continue;
         }
@@ -70,7 +69,8 @@ pub fn load_source_texts(root: &Path, config: &Config) -> Result<SourceTexts, Ve
                 path: PathBuf::from(CONFIG_FILE),
                 line,
                 message: format!("source `{}`: {err}", source.id),
-                help: "store the source's text at that path, or remove the `file:` line".into(),
+                help: "store the source's text at that path as UTF-8, or remove the `file:` line"
+                    .into(),
             }),
         }
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, Site};
 use crate::error::{BuildFailure, Error, Warning};
-use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, read_text};
 use crate::render::{self, RenderOutput, RenderedFile, Templates};
 use crate::slash::slashed;
 use crate::social::OgImage;
@@ -76,6 +76,155 @@ fn check_facts(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
     }
 }
 
+/// Step: every nav entry leads somewhere: to a page or section of `site`, a file the build
+/// publishes (from `static/`, a page bundle, or a publishing file such as `atom.xml`), or
+/// another site by its `http(s)://` address. Each problem names the line of the entry's `path`.
+fn check_nav(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
+    if config.nav.is_empty() {
+        return Vec::new();
+    }
+    let text = read_text(root, Path::new(CONFIG_FILE)).unwrap_or_default();
+    let pages: BTreeSet<&str> = site.all_pages().map(|p| p.path.as_str()).collect();
+    let mut errors = Vec::new();
+    for (index, item) in config.nav.iter().enumerate() {
+        let Some((problem, help)) = nav_problem(root, site, &pages, &item.path) else {
+            continue;
+        };
+        errors.push(Error::InvalidValue {
+            path: PathBuf::from(CONFIG_FILE),
+            line: config::nav_path_line(&text, index),
+            message: format!("nav entry \"{}\" {problem}", item.title),
+            help,
+        });
+    }
+    errors
+}
+
+/// What is wrong with a nav entry's `path`, and how to fix it; `None` when it leads somewhere.
+fn nav_problem(
+    root: &Path,
+    site: &Site,
+    pages: &BTreeSet<&str>,
+    path: &str,
+) -> Option<(String, String)> {
+    const EXAMPLE: &str = "write the path of a page or section, e.g. `/` or `/speakers/`, or a full address such as `https://example.org/`";
+    let has = format!("has `path: {path}`");
+    if crate::url::strip_web_scheme(path).is_some() {
+        let problem = crate::url::web_address_problem(path)?;
+        return Some((
+            format!("{has}, which {problem}"),
+            "write the full address of the other site, e.g. `https://example.org/page`".into(),
+        ));
+    }
+    if let Some(address) = path.strip_prefix("mailto:") {
+        return (address.is_empty() || address.contains(char::is_whitespace)).then(|| {
+            (
+                format!("{has}, which is not an e-mail address"),
+                "write `mailto:` and the address, e.g. `mailto:press@example.org`".into(),
+            )
+        });
+    }
+    if let Some(file) = path.strip_prefix("@/") {
+        let file = file.split('#').next().unwrap_or_default();
+        let target = site
+            .all_pages()
+            .find(|page| slashed(&page.file) == format!("{CONTENT_DIR}/{file}"));
+        let help = match target {
+            Some(page) => format!(
+                "write `path: {}`, the path of {}: nav takes site paths, not `@/` links",
+                page.path,
+                slashed(&page.file)
+            ),
+            None => format!("nav takes site paths, not `@/` links: {EXAMPLE}"),
+        };
+        return Some((format!("{has}, an `@/` link to a file"), help));
+    }
+    if !path.starts_with('/') || path.starts_with("//") {
+        let rooted = format!("/{}", path.trim_start_matches('/'));
+        let help = if !path.starts_with("//") && pages.contains(rooted.as_str()) {
+            format!("write `path: {rooted}`: site paths start with `/`")
+        } else {
+            EXAMPLE.to_string()
+        };
+        return Some((
+            format!("{has}, which is neither a site path nor an http(s) address"),
+            help,
+        ));
+    }
+    let target = path.split(['#', '?']).next().unwrap_or_default();
+    if pages.contains(target) || is_published_file(root, site, target) {
+        return None;
+    }
+    let problem = format!("links to `{path}`, which is not a page of the site");
+    let with_slash = format!("{target}/");
+    let help = if let Some(draft) = draft_at(root, target) {
+        format!(
+            "{} is a draft (`draft: true`): publish it, build with --drafts, or remove the entry",
+            slashed(&draft)
+        )
+    } else if pages.contains(with_slash.as_str()) {
+        format!("did you mean `{with_slash}`? Page paths end in `/`")
+    } else {
+        let known: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+        match crate::error::closest(target, &known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("{EXAMPLE}; or remove the entry"),
+        }
+    };
+    Some((problem, help))
+}
+
+/// Whether the site path `target` (`/css/site.css`) is a file the build writes besides the
+/// pages: a file of `static/`, a file of a page bundle, a publishing file or `404.html`.
+fn is_published_file(root: &Path, site: &Site, target: &str) -> bool {
+    let relative = target.trim_start_matches('/');
+    if relative.is_empty()
+        || relative.ends_with('/')
+        || relative
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == ".." || part.contains('\\'))
+    {
+        return false;
+    }
+    if publish::PUBLISHING_FILES.contains(&relative) || relative == render::NOT_FOUND_TEMPLATE {
+        return true;
+    }
+    if root.join(STATIC_DIR).join(relative).is_file() {
+        return true;
+    }
+    // A file beside a bundle's index.md is published beside its page.
+    let (dir, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let page_path = if dir.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{dir}/")
+    };
+    !name.ends_with(".md")
+        && !name.starts_with('.')
+        && site.all_pages().any(|page| {
+            page.path == page_path && page.file.file_name().is_some_and(|n| n == "index.md")
+        })
+        && root.join(CONTENT_DIR).join(relative).is_file()
+}
+
+/// The content file of the draft that would be at the site path `target`, if there is one.
+fn draft_at(root: &Path, target: &str) -> Option<PathBuf> {
+    let inside = target.trim_matches('/');
+    if inside.split('/').any(|part| part == "..") {
+        return None;
+    }
+    let candidates = [
+        format!("{inside}.md"),
+        format!("{inside}/index.md"),
+        format!("{inside}/_index.md"),
+    ];
+    candidates.iter().find_map(|candidate| {
+        let file = Path::new(CONTENT_DIR).join(candidate.trim_start_matches('/'));
+        let (page, _) = content::load_file(root, &file).ok()?;
+        page.front.draft.then_some(file)
+    })
+}
+
 /// Step: the files besides the pages, the audits of the finished HTML and the choice of the
 /// preview images to draw (only those some page links to).
 fn finish(project: &mut Project, root: &Path) {
@@ -108,12 +257,20 @@ fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgIm
 /// come back together; `Err` only when there is no config or no templates to render with.
 pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Error>> {
     let mut errors = Vec::new();
-    let config = config::load_config(options)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let config = match config::load_config(options) {
+        Ok((config, problems)) => {
+            errors.extend(problems);
+            Some(config)
+        }
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
     let (site, load_errors) = content::load_site(&options.root, options.drafts);
     errors.extend(load_errors);
     if let Some(config) = &config {
+        errors.extend(check_nav(&options.root, config, &site));
         errors.extend(check_facts(&options.root, config, &site));
     }
     let templates = config.as_ref().and_then(|config| {

@@ -13,6 +13,18 @@ use crate::url::join_url;
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
 pub const FEED_FILE: &str = "atom.xml";
 
+/// The names of every file [`publishing_files`] may write, for links to them (a nav entry to
+/// `/atom.xml`) to be checked before they are made.
+pub const PUBLISHING_FILES: [&str; 7] = [
+    "sitemap.xml",
+    "robots.txt",
+    FEED_FILE,
+    opendata::JSON_FILE,
+    opendata::CSV_FILE,
+    ".nojekyll",
+    "CNAME",
+];
+
 /// Every publishing file for `site`.
 pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
     let records = opendata::records(site, config);
@@ -145,5 +157,18 @@ mod tests {
             escape_xml("a & <b> \"c\" 'd'"),
             "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;"
         );
+    }
+
+    #[test]
+    fn every_publishing_file_is_named_in_the_list() {
+        let mut config: Config = crate::yaml::from_str("title: t\ncname: a.example\n").unwrap();
+        config.base_url = "/".into();
+        for file in publishing_files(&Site::default(), &config) {
+            assert!(
+                PUBLISHING_FILES.contains(&file.output_path.as_str()),
+                "{}",
+                file.output_path
+            );
+        }
     }
 }

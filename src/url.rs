@@ -1,5 +1,6 @@
-//! URLs: joining a site path to the base URL or base path, and making URL path segments from
-//! file names. A leaf module; every URL of the site is made here, so that one rule serves the
+//! URLs: joining a site path to the base URL or base path, making URL path segments from file
+//! names, checking that an address is a web address, and percent-encoding a path for an HTTP
+//! header. A leaf module; every URL of the site is made here, so that one rule serves the
 //! domain root and a GitHub Pages project path.
 
 /// `base` + `path`, unless `path` is already a full URL or a fragment.
@@ -8,6 +9,110 @@ pub fn join_url(base: &str, path: &str) -> String {
         return path.to_string();
     }
     format!("{base}{}", path.trim_start_matches('/'))
+}
+
+/// Why `url` is not an absolute `http://` or `https://` address with a host, to follow the
+/// quoted value in a message (`has no host name`); `None` when it is one.
+pub fn web_address_problem(url: &str) -> Option<&'static str> {
+    if url.chars().any(char::is_whitespace) {
+        return Some("contains a space");
+    }
+    if url.chars().any(char::is_control) {
+        return Some("contains a control character");
+    }
+    if url.contains(['"', '<', '>', '\\', '`']) {
+        return Some("contains a character a URL cannot hold (\" < > \\ `)");
+    }
+    let Some(rest) = strip_web_scheme(url) else {
+        return Some(match url.split_once(':') {
+            // `localhost:8080/x` is a host and a port, not a scheme.
+            Some((scheme, after))
+                if is_scheme(scheme) && !after.starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                "is not an http(s) URL"
+            }
+            _ => "has no `https://`",
+        });
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() {
+        return Some("has no host name");
+    }
+    if authority.contains('@') {
+        return Some("holds a user name, which a public address must not");
+    }
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        // An IPv6 address: `[::1]:8080`.
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((address, after)) => (
+                !address.is_empty()
+                    && address.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
+                    && (after.is_empty() || after.starts_with(':')),
+                after.strip_prefix(':'),
+            ),
+            None => (false, None),
+        },
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            };
+            (is_host(host), port)
+        }
+    };
+    if !host_ok {
+        return Some("has no valid host name");
+    }
+    if port.is_some_and(|port| {
+        !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err()
+    }) {
+        return Some("has a port that is not a number from 0 to 65535");
+    }
+    None
+}
+
+/// What follows `http://` or `https://` (in any case) in `url`.
+pub fn strip_web_scheme(url: &str) -> Option<&str> {
+    ["https://", "http://"].iter().find_map(|scheme| {
+        url.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &url[scheme.len()..])
+    })
+}
+
+/// A URL scheme: a letter, then letters, digits, `+`, `-` or `.` (RFC 3986).
+fn is_scheme(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// A host name in a URL: dot-separated labels of letters (any script), digits and hyphens,
+/// none empty, none starting or ending with a hyphen. IPv4 addresses pass as digit labels.
+fn is_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// The decoded path `path` as it goes in a URL or a `Location` header: every byte outside the
+/// characters a path may hold as they are (ASCII letters, digits, `-._~!$&'()*+,;=:@/`)
+/// percent-encoded, `%` included: `/sub/привет/` → `/sub/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82/`.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The URL path segment for a file or folder name, as Zola makes it by default: letters of any
@@ -57,7 +162,65 @@ fn kazakh_letter(c: char) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::*;
+
+    #[test]
+    fn web_addresses_need_a_web_scheme_and_a_host() {
+        for good in [
+            "https://example.org",
+            "https://example.org/a/b?c=d#e",
+            "HTTP://EXAMPLE.ORG/",
+            "http://localhost:8080/x",
+            "http://127.0.0.1/",
+            "http://[::1]:8080/",
+            "https://пример.рф/путь",
+        ] {
+            assert_eq!(web_address_problem(good), None, "{good}");
+        }
+        for (bad, problem) in [
+            ("example.org/x", "has no `https://`"),
+            ("https//x", "has no `https://`"),
+            ("localhost:8080/x", "has no `https://`"),
+            ("javascript:alert(1)", "is not an http(s) URL"),
+            ("ftp://example.org/", "is not an http(s) URL"),
+            ("mailto:a@example.org", "is not an http(s) URL"),
+            ("http://", "has no host name"),
+            ("https:///x", "has no host name"),
+            ("https://exa mple.org/", "contains a space"),
+            ("https://example.org/\u{7}", "contains a control character"),
+            (
+                "https://example.org/<x>",
+                "contains a character a URL cannot hold (\" < > \\ `)",
+            ),
+            (
+                "https://user:pw@example.org/",
+                "holds a user name, which a public address must not",
+            ),
+            ("https://-x.org/", "has no valid host name"),
+            ("https://a..b/", "has no valid host name"),
+            ("https://[zz]/", "has no valid host name"),
+            (
+                "https://x.org:99999/",
+                "has a port that is not a number from 0 to 65535",
+            ),
+            (
+                "https://x.org:/",
+                "has a port that is not a number from 0 to 65535",
+            ),
+        ] {
+            assert_eq!(web_address_problem(bad), Some(problem), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(
+            percent_encode_path("/sub/привет/"),
+            "/sub/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82/"
+        );
+        assert_eq!(percent_encode_path("/a b/50%/"), "/a%20b/50%25/");
+        assert_eq!(percent_encode_path("/a?b#c\"\n"), "/a%3Fb%23c%22%0A");
+    }
 
     #[test]
     fn names_people_use_become_plain_url_segments() {

@@ -288,6 +288,16 @@ pub fn line_of(text: &str, path: &[Segment<'_>]) -> Option<usize> {
     Some(line)
 }
 
+/// The line of `path` in `text` as [`line_of`] finds it, or else that of its nearest parent
+/// that it finds (a value inside a flow map `{a: 1}` gets the line of the map's key), or else 1:
+/// a line an error can always point at.
+pub fn nearest_line(text: &str, path: &[Segment<'_>]) -> usize {
+    (1..=path.len())
+        .rev()
+        .find_map(|len| line_of(text, &path[..len]))
+        .unwrap_or(1)
+}
+
 /// The line of occurrence `nth` (from 0) of `key` in the map at `map`.
 fn nth_key_line(text: &str, map: &[Segment<'_>], key: &str, nth: usize) -> Option<usize> {
     let lines = content_lines(text);
@@ -616,6 +626,9 @@ quotes:
         assert_eq!(line_of("a: |\n  b: 1\nc: 2\n", &[Key("c")]), Some(3));
         assert_eq!(line_of("  a: 1\n b: 2\n", &[Key("b")]), None);
         assert_eq!(nth_key_line("a: 1\nb: 2\na: 3\n", &[], "a", 1), Some(3));
+        assert_eq!(nearest_line("x: 1\na: {b: 1}\n", &[Key("a"), Key("b")]), 2);
+        assert_eq!(nearest_line("x: 1\n", &[Key("a"), Key("b")]), 1);
+        assert_eq!(nearest_line("", &[]), 1);
     }
 
     #[test]

@@ -469,7 +469,12 @@ fn site_yaml_without_title_or_as_a_list_is_explained() {
         run.stderr
     );
     let run = break_and_rebuild(|site| site.write("site.yaml", "- title: x\n"));
-    assert!(run.stderr.contains("site.yaml:1:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("site.yaml:1:1: site.yaml must be `key: value` lines"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -196,8 +196,9 @@ fn missing_stored_source_is_reported() {
     let run = site.build(&[]);
     assert_eq!(run.code(), Some(1));
     assert!(
-        run.stderr
-            .contains("site.yaml:9: source `report`: sources/report.txt: cannot read"),
+        run.stderr.contains(
+            "site.yaml:9: source `report` has `file: sources/report.txt`, which does not exist"
+        ),
         "{}",
         run.stderr
     );

@@ -86,6 +86,13 @@ impl Server {
 
     /// GET `path` (raw, not normalised); returns the status and the body.
     fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.fetch(path);
+        (status, body)
+    }
+
+    /// GET `path` (raw, not normalised); returns the status, the headers (one `Name: value`
+    /// a line, names in lower case) and the body.
+    fn fetch(&self, path: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
@@ -95,18 +102,22 @@ impl Server {
             "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         .expect("send");
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        let response = String::from_utf8_lossy(&bytes);
         let status = response
             .split(' ')
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let headers = head
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| format!("{}: {}\n", name.to_ascii_lowercase(), value.trim()))
+            .collect();
+        (status, headers, body.to_string())
     }
 
     /// Polls `path` until its body satisfies `wanted`, for at most two seconds.
@@ -222,7 +233,8 @@ fn a_broken_file_keeps_the_last_good_page_and_shows_the_error_until_fixed() {
         "content/notes/beta.md",
         "---\ntitle: Beta\nweight: 1\n---\nFixed.\n",
     );
-    // The page is written a moment before the error is cleared: wait for both.
+    // The fixed page is written a moment before the error is cleared (and the reload sent):
+    // wait for both, not for the first.
     server.wait_for(&page, |body| {
         body.contains("Fixed.") && !body.contains("factsheet-error")
     });
@@ -377,4 +389,70 @@ fn open_pages_are_told_to_reload_and_build_output_has_no_reload_script() {
             "{path} has the reload script"
         );
     }
+}
+
+#[test]
+fn files_are_served_with_their_content_types() {
+    let site = TestSite::fixture("basic");
+    let types = [
+        ("app.mjs", "text/javascript"),
+        ("app.js", "text/javascript"),
+        ("module.wasm", "application/wasm"),
+        ("photo.webp", "image/webp"),
+        ("photo.avif", "image/avif"),
+        ("font.woff2", "font/woff2"),
+        ("font.woff", "font/woff"),
+        ("data.json", "application/json"),
+        ("feed.xml", "application/xml"),
+        ("notes.txt", "text/plain"),
+        ("paper.pdf", "application/pdf"),
+        ("table.csv", "text/csv"),
+        ("favicon.ico", "image/x-icon"),
+        ("site.webmanifest", "application/manifest+json"),
+        ("PHOTO.PNG", "image/png"),
+        ("unknown.xyz", "application/octet-stream"),
+    ];
+    for (name, _) in types {
+        site.write(&format!("static/files/{name}"), "x");
+    }
+    let server = Server::start(&site);
+    for (name, wanted) in types {
+        let (status, headers, _) = server.fetch(&format!("/sub/files/{name}"));
+        assert_eq!(status, 200, "{name}");
+        let kind = headers
+            .lines()
+            .find_map(|line| line.strip_prefix("content-type: "))
+            .unwrap_or_else(|| panic!("{name}: no content type in {headers}"));
+        assert!(
+            kind == wanted || kind.starts_with(&format!("{wanted};")),
+            "{name}: {kind}, wanted {wanted}"
+        );
+    }
+}
+
+#[test]
+fn folders_with_non_ascii_names_redirect_to_a_percent_encoded_location() {
+    let site = TestSite::fixture("basic");
+    // Content file names become ASCII slugs; folders of static/ keep their names.
+    site.write("static/привет/index.html", "<p>Привет</p>\n");
+    site.write("static/a b/c/index.html", "<p>Spaced</p>\n");
+    let server = Server::start(&site);
+    let encoded = "/sub/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82";
+    for (path, location) in [
+        (encoded.to_string(), format!("{encoded}/")),
+        (format!("{encoded}?x=1"), format!("{encoded}/?x=1")),
+        ("/sub/a%20b/c".to_string(), "/sub/a%20b/c/".to_string()),
+        ("/sub/notes".to_string(), "/sub/notes/".to_string()),
+        ("/sub".to_string(), "/sub/".to_string()),
+    ] {
+        let (status, headers, _) = server.fetch(&path);
+        assert_eq!(status, 301, "{path}: {headers}");
+        assert!(
+            headers.contains(&format!("location: {location}\n")),
+            "{path}: {headers}"
+        );
+    }
+    let (status, body) = server.get(&format!("{encoded}/"));
+    assert_eq!(status, 200);
+    assert!(body.contains("Привет"), "{body}");
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use tiny_http::{Header, Request, Response, StatusCode};
 
 use crate::markdown::escape_markup;
+use crate::url::percent_encode_path;
 
 /// The path, under the base path, of the server-sent events stream pages listen to.
 pub const EVENTS_PATH: &str = "__factsheet/events";
@@ -48,7 +49,7 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
     }
     let base = &shared.base_path;
     if decoded == base.trim_end_matches('/') && base != "/" {
-        return redirect(request, base);
+        return redirect(request, &folder_location(&decoded, &url));
     }
     let Some(inside) = decoded.strip_prefix(base.as_str()) else {
         return respond_text(
@@ -66,7 +67,7 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
     }
     if file.is_dir() {
         if !decoded.ends_with('/') {
-            return redirect(request, &format!("{decoded}/"));
+            return redirect(request, &folder_location(&decoded, &url));
         }
         file.push("index.html");
     }
@@ -110,27 +111,58 @@ fn percent_decode(path: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Where a request for the folder `decoded` (a decoded path without its final `/`) is sent:
+/// the path with a `/`, percent-encoded so that the header stays ASCII whatever the folder's
+/// name, with the query of the request's `raw` URL kept.
+fn folder_location(decoded: &str, raw: &str) -> String {
+    let query = raw
+        .split('#')
+        .next()
+        .and_then(|url| url.split_once('?'))
+        .map(|(_, query)| query)
+        .filter(|query| query.is_ascii() && !query.contains(char::is_control));
+    let mut location = format!("{}/", percent_encode_path(decoded));
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
+}
+
+/// The `Content-Type` of a file, by its extension in any case; text types say UTF-8.
 fn content_type(path: &Path) -> &'static str {
-    match path
+    let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()
-    {
-        "html" => "text/html; charset=utf-8",
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
         "csv" => "text/csv; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
+        "avif" => "image/avif",
         "ico" => "image/x-icon",
         "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "wasm" => "application/wasm",
         "pdf" => "application/pdf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
         _ => "application/octet-stream",
     }
 }
@@ -260,5 +292,44 @@ mod tests {
         );
         assert_eq!(percent_decode("/%zz%2").as_deref(), Some("/%zz%2"));
         assert_eq!(percent_decode("/%ff"), None);
+    }
+
+    #[test]
+    fn folder_locations_are_ascii_and_keep_the_query() {
+        assert_eq!(
+            folder_location(
+                "/sub/привет",
+                "/sub/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82?a=1#x"
+            ),
+            "/sub/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82/?a=1"
+        );
+        assert_eq!(
+            folder_location("/sub/50% off", "/sub/50%25%20off"),
+            "/sub/50%25%20off/"
+        );
+        assert_eq!(folder_location("/sub", "/sub"), "/sub/");
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        for (file, kind) in [
+            ("a.mjs", "text/javascript; charset=utf-8"),
+            ("a.wasm", "application/wasm"),
+            ("a.webp", "image/webp"),
+            ("a.avif", "image/avif"),
+            ("a.woff2", "font/woff2"),
+            ("a.woff", "font/woff"),
+            ("a.json", "application/json"),
+            ("a.xml", "application/xml"),
+            ("a.txt", "text/plain; charset=utf-8"),
+            ("a.pdf", "application/pdf"),
+            ("a.csv", "text/csv; charset=utf-8"),
+            ("a.ico", "image/x-icon"),
+            ("site.webmanifest", "application/manifest+json"),
+            ("A.PNG", "image/png"),
+            ("noextension", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(file)), kind, "{file}");
+        }
     }
 }

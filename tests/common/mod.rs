@@ -111,6 +111,36 @@ pub fn build_repo_site_with(extra: &[&str]) -> (TempDir, PathBuf, Run) {
     (out, target, run)
 }
 
+/// Builds the `basic` fixture once, breaks it with `breakage`, rebuilds and checks the failure
+/// kept the previous `public/` byte for byte. Returns the failed run.
+pub fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
+    break_and_rebuild_with(&[], breakage)
+}
+
+/// [`break_and_rebuild`], with `args` added to the failing build only.
+pub fn break_and_rebuild_with(args: &[&str], breakage: impl FnOnce(&TestSite)) -> Run {
+    let site = TestSite::fixture("basic");
+    site.build_ok(&[]);
+    let good = snapshot(&site.public());
+    breakage(&site);
+    let run = site.build(args);
+    assert_eq!(
+        run.code(),
+        Some(1),
+        "stdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.is_empty(),
+        "nothing claimed as built: {}",
+        run.stdout
+    );
+    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
 /// Every file under `dir`, by relative path, with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
@@ -237,31 +267,6 @@ fn resolve_relative(page_url: &str, relative: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// Builds the fixture once, breaks it with `breakage`, rebuilds and checks the failure kept
-/// the previous `public/` byte for byte. Returns the failed run.
-pub fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
-    let site = TestSite::fixture("basic");
-    site.build_ok(&[]);
-    let good = snapshot(&site.public());
-    breakage(&site);
-    let run = site.build(&[]);
-    assert_eq!(
-        run.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        run.stdout,
-        run.stderr
-    );
-    assert!(
-        run.stdout.is_empty(),
-        "nothing claimed as built: {}",
-        run.stdout
-    );
-    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
 }
 
 /// Names the workflow linter; `.ci/run` sets it to `.ci/workflow-lint`.
