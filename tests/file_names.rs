@@ -142,3 +142,24 @@ fn a_name_without_letters_or_digits_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn links_to_files_with_spaces_and_cyrillic_names_resolve() {
+    let site = site_with_real_names();
+    site.write(
+        "content/notes/links.md",
+        "---\ntitle: Links\n---\n[the results](<@/notes/Итоги форума (2021).md>) and \
+         [day one](<@/Forum Reports/Day One.md>).\n",
+    );
+    site.build_ok(&[]);
+    let html = site.read_output("notes/links/index.html");
+    assert!(
+        html.contains(r#"href="/sub/notes/itogi-foruma-2021/""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/sub/forum-reports/day-one/""#),
+        "{html}"
+    );
+    assert!(!html.contains("@/"), "{html}");
+}

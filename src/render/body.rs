@@ -190,13 +190,23 @@ impl LinkTargets {
             if let Some(anchor) = anchor {
                 url = format!("{url}#{anchor}");
             }
-            urls.insert(link.target, url);
+            // The key is the href as pulldown-cmark wrote it: `@/a b.md` is `@/a%20b.md` there.
+            urls.insert(written_href(&link.target), url);
         }
         if !urls.is_empty() {
             rendered.html = replace_hrefs(&rendered.html, &urls);
             rendered.summary = rendered.summary.as_deref().map(|s| replace_hrefs(s, &urls));
         }
         errors
+    }
+}
+
+/// `target` as pulldown-cmark writes it in an `href`: percent-encoded, `&` as `&amp;`.
+fn written_href(target: &str) -> String {
+    let mut href = String::with_capacity(target.len());
+    match pulldown_cmark_escape::escape_href(&mut href, target) {
+        Ok(()) => href,
+        Err(_) => target.to_string(),
     }
 }
 
