@@ -601,3 +601,19 @@ fn a_broken_shortcode_call_outside_code_still_fails_with_its_line() {
     );
     assert!(run.stderr.contains("help: "), "{}", run.stderr);
 }
+
+/// A folder no one can write in (`/proc` refuses new entries even to root): the message names
+/// the folder given to `--output`, not the staging folder the build writes first.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_folder_that_cannot_be_written_is_named_as_given() {
+    let site = TestSite::fixture("basic");
+    let run = site.build(&["--output", "/proc/factsheet-out"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/proc/factsheet-out: cannot write"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("factsheet-new"), "{}", run.stderr);
+}
