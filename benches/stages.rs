@@ -31,7 +31,7 @@ fn front_matter_split_and_parse(c: &mut Criterion) {
 fn markdown_render(c: &mut Criterion) {
     let body = corpus::page_body(1);
     c.bench_function("markdown: render one page", |b| {
-        b.iter(|| render_markdown(black_box(&body), &|_| None))
+        b.iter(|| render_markdown(black_box(&body), &|_| Ok(None)))
     });
 }
 
@@ -42,7 +42,7 @@ fn template_render(c: &mut Criterion) {
         ("page.html", "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}<ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a></li>{% endfor %}</ul>{% endblock content %}"),
     ])
     .expect("templates");
-    let rendered = render_markdown(&corpus::page_body(1), &|_| None);
+    let rendered = render_markdown(&corpus::page_body(1), &|_| Ok(None));
     let mut context = tera::Context::new();
     let toc: Vec<_> = rendered
         .toc

@@ -102,8 +102,9 @@ impl std::fmt::Display for ProblemKind {
     }
 }
 
-/// The pixel size of a local image, when the renderer can find and read it.
-pub type ImageSizeLookup<'a> = &'a dyn Fn(&str) -> Option<(u32, u32)>;
+/// What the renderer learns about an image: its pixel size, when it can find and read the
+/// file, or why the image is refused (what is wrong, how to fix it).
+pub type ImageSizeLookup<'a> = &'a dyn Fn(&str) -> Result<Option<(u32, u32)>, (String, String)>;
 
 /// One heading in a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -251,8 +252,16 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
                         },
                     });
                 }
+                let size = image_size(dest_url).unwrap_or_else(|(message, help)| {
+                    rendered.errors.push(MarkupError {
+                        line: line_of(range.start),
+                        message,
+                        help,
+                    });
+                    None
+                });
                 out.push(Event::Html(CowStr::from(image_tag(
-                    dest_url, &alt, title, image_size,
+                    dest_url, &alt, title, size,
                 ))));
                 index = end + 1;
                 continue;
@@ -371,7 +380,7 @@ fn image_alt(parsed: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> (S
 }
 
 /// `<img>` with lazy loading and, when known, the intrinsic size (no layout shift).
-fn image_tag(src: &str, alt: &str, title: &str, image_size: ImageSizeLookup<'_>) -> String {
+fn image_tag(src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
     let mut tag = format!(
         "<img src=\"{}\" alt=\"{}\"",
         escape_markup(src),
@@ -380,7 +389,7 @@ fn image_tag(src: &str, alt: &str, title: &str, image_size: ImageSizeLookup<'_>)
     if !title.is_empty() {
         tag.push_str(&format!(" title=\"{}\"", escape_markup(title)));
     }
-    if let Some((width, height)) = image_size(src) {
+    if let Some((width, height)) = size {
         tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
     }
     tag.push_str(" loading=\"lazy\">");
@@ -507,7 +516,7 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> Rendered {
-        render_markdown(text, &|_| None)
+        render_markdown(text, &|_| Ok(None))
     }
 
     #[test]

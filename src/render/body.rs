@@ -80,29 +80,40 @@ fn link_file(target: &str) -> &str {
 }
 
 /// The size of an image the page shows: `/x.png` is `static/x.png`; a relative path is
-/// beside the page's `index.md` (a page bundle). Remote images have no known size.
+/// beside the page's `index.md` (a page bundle). Remote images have no known size. A path
+/// that leads outside the site (`../../../x.png`, or a link out) is refused and never read.
 fn local_image_size(
     root: &Path,
     page: &Page,
     src: &str,
     read: &mut Vec<PathBuf>,
-) -> Option<(u32, u32)> {
+) -> Result<Option<(u32, u32)>, (String, String)> {
     if src.contains("://") || src.starts_with("data:") {
-        return None;
+        return Ok(None);
     }
     let src = src.split(['?', '#']).next().unwrap_or(src);
     let file = match src.strip_prefix('/') {
         Some(in_static) => Path::new(STATIC_DIR).join(in_static),
-        None => page.file.parent()?.join(src),
+        None => match page.file.parent() {
+            Some(dir) => dir.join(src),
+            None => return Ok(None),
+        },
     };
-    // Never read a file outside the site (`../../../x.png`, or a link that leads out).
-    if crate::paths::outside_site(root, &file).is_some() {
-        return None;
+    if let Some(target) = crate::paths::outside_site(root, &file) {
+        return Err((
+            format!(
+                "image `{src}` leads outside the site folder (to {}); the build reads nothing outside the site",
+                target.display()
+            ),
+            "put the image in the page's folder or in static/, and link to it there".into(),
+        ));
     }
     let bytes = std::fs::read(root.join(&file));
     read.push(file);
-    let size = image_size(&bytes.ok()?)?;
-    Some((size.width, size.height))
+    Ok(bytes
+        .ok()
+        .and_then(|bytes| image_size(&bytes))
+        .map(|size| (size.width, size.height)))
 }
 
 /// Markdown problems of `page` as build warnings, with lines in the file.
