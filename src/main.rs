@@ -184,21 +184,34 @@ fn init(dir: &std::path::Path) -> ExitCode {
             for file in &done.files {
                 println!("  created {}", dir.join(file).display());
             }
-            let shown = dir.display();
+            let here = dir == std::path::Path::new(".");
             println!();
-            println!("New site in {shown}. Look at it while you edit (Ctrl-C stops):");
-            println!("  cd {shown}");
+            if here {
+                println!("New site in this folder. Look at it while you edit (Ctrl-C stops):");
+            } else {
+                println!(
+                    "New site in {}. Look at it while you edit (Ctrl-C stops):",
+                    dir.display()
+                );
+                println!("  cd {}", dir.display());
+            }
             println!("  factsheet serve");
             println!();
             println!(
                 "Publish it on GitHub Pages ({WORKFLOW} builds it with factsheet {}):",
                 done.version
             );
-            println!("  git init -b main");
+            // init never creates .git: if it is there, the folder was a clone or a repository.
+            let cloned = dir.join(".git").exists();
+            if !cloned {
+                println!("  git init -b main");
+            }
             println!("  git add .");
             println!("  git commit -m \"A new fact sheet\"");
-            println!("  # create an empty repository OWNER/REPO on GitHub, then:");
-            println!("  git remote add origin https://github.com/OWNER/REPO.git");
+            if !cloned {
+                println!("  # create an empty repository OWNER/REPO on GitHub, then:");
+                println!("  git remote add origin https://github.com/OWNER/REPO.git");
+            }
             println!("  git push -u origin main");
             println!("  # on GitHub: Settings → Pages → Source: GitHub Actions");
             println!("The site is then at https://OWNER.github.io/REPO/.");
