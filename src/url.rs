@@ -144,10 +144,12 @@ pub fn slug(name: &str) -> String {
 }
 
 /// The letters of the Kazakh Cyrillic alphabet that Russian does not have, as Kazakhstan's
-/// Latin alphabet writes them without diacritics; `deunicode` gives them apostrophes or drops
-/// them.
+/// Latin alphabet writes them without diacritics (`deunicode` gives them apostrophes or drops
+/// them); and `ё` as `e`, which is also what its decomposed form (`е` + U+0308, as macOS may
+/// store a file name) gives, so a name has one slug however it is stored.
 fn kazakh_letter(c: char) -> Option<&'static str> {
     Some(match c {
+        'ё' | 'Ё' => "e",
         'ә' | 'Ә' => "a",
         'ғ' | 'Ғ' => "g",
         'қ' | 'Қ' => "q",
@@ -245,5 +247,16 @@ mod tests {
             "aleumettik-qyzmetter-gana-ushin-unggyma-ongir-h-i"
         );
         assert_eq!(slug("Цифрлық Алматы"), "tsifrlyq-almaty");
+    }
+
+    #[test]
+    fn composed_and_decomposed_names_give_one_slug() {
+        for (composed, decomposed) in [
+            ("Ёлка", "Е\u{308}лка"),
+            ("Йошкар-Ола", "И\u{306}ошкар-Ола"),
+            ("Ärger", "A\u{308}rger"),
+        ] {
+            assert_eq!(slug(composed), slug(decomposed), "{composed}");
+        }
     }
 }

@@ -17,15 +17,12 @@ fn is_parsed(root: &Path, file: &Path) -> bool {
     !file.starts_with(root.join("content")) || file.extension().is_some_and(|e| e == "md")
 }
 
-/// Rewrites every text file under `root`'s parsed folders with CRLF line endings; returns how
-/// many files changed.
-fn convert_to_crlf(root: &Path) -> usize {
+/// Rewrites every text file under `root`'s parsed folders with CRLF (or LF) line endings,
+/// whatever the checkout gave them (a Windows checkout already has CRLF); returns how many
+/// files hold a line break.
+fn set_line_endings(root: &Path, crlf: bool) -> usize {
     let mut converted = 0;
-    for top in PARSED
-        .iter()
-        .map(|top| root.join(top))
-        .filter(|p| p.exists())
-    {
+    for top in PARSED.iter().map(|top| root.join(top)).filter(|p| p.exists()) {
         for entry in walkdir::WalkDir::new(top) {
             let entry = entry.expect("walk");
             if !entry.file_type().is_file() || !is_parsed(root, entry.path()) {
@@ -34,8 +31,10 @@ fn convert_to_crlf(root: &Path) -> usize {
             let Ok(text) = fs::read_to_string(entry.path()) else {
                 continue; // an image in a page bundle
             };
-            if text.contains('\n') && !text.contains("\r\n") {
-                fs::write(entry.path(), text.replace('\n', "\r\n")).expect("write CRLF");
+            if text.contains('\n') {
+                let lf = text.replace("\r\n", "\n");
+                let wanted = if crlf { lf.replace('\n', "\r\n") } else { lf };
+                fs::write(entry.path(), wanted).expect("write");
                 converted += 1;
             }
         }
@@ -73,7 +72,8 @@ fn assert_same_site(source: &Path, parts: &[&str]) {
             }
         }
     }
-    let converted = convert_to_crlf(crlf.path());
+    set_line_endings(lf.path(), false);
+    let converted = set_line_endings(crlf.path(), true);
     assert!(converted > 5, "only {converted} files were converted");
 
     let lf_site = build(lf.path());
