@@ -22,9 +22,13 @@ pub struct Config {
     /// Where the site is published, ending in `/`: `https://owner.github.io/repo/` or `/`.
     #[serde(default = "default_base_url")]
     pub base_url: String,
-    /// The `lang` of every page.
+    /// The `lang` of every page, for a site in one language (`languages:` replaces it).
     #[serde(default = "default_language")]
     pub language: String,
+    /// The site's languages, one of them the default: its pages are served at the root, the
+    /// others under `/<code>/`. Empty for a site in one language.
+    #[serde(default)]
+    pub languages: Vec<Language>,
     /// Links of the main navigation, in order.
     #[serde(default)]
     pub nav: Vec<NavItem>,
@@ -52,7 +56,80 @@ pub struct Config {
     pub extra: BTreeMap<String, yaml::Value>,
 }
 
+/// One language of a multilingual site.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// The BCP 47 tag (`en`, `ru`, `kk`): the `lang` of its pages, the suffix of its content
+    /// files (`page.ru.md`) and its folder in the output (`/ru/`).
+    pub code: String,
+    /// The language's name in itself (`Русский`, `Қазақша`), for the language switcher.
+    pub name: String,
+    /// The site's title in this language (the site `title` when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The site's description in this language (the site `description` when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether this is the default language, served at the root.
+    #[serde(default)]
+    pub default: bool,
+}
+
 impl Config {
+    /// The code of the default language: the `default: true` entry of `languages:`, else
+    /// `language`.
+    pub fn default_language(&self) -> &str {
+        self.languages
+            .iter()
+            .find(|l| l.default)
+            .map_or(self.language.as_str(), |l| l.code.as_str())
+    }
+
+    /// The codes of the languages other than the default, in the order `site.yaml` lists them.
+    pub fn other_languages(&self) -> Vec<&str> {
+        self.languages
+            .iter()
+            .filter(|l| !l.default)
+            .map(|l| l.code.as_str())
+            .collect()
+    }
+
+    /// Every language code, the default first.
+    pub fn language_codes(&self) -> Vec<&str> {
+        let mut codes = vec![self.default_language()];
+        codes.extend(self.other_languages());
+        codes
+    }
+
+    /// The `languages:` entry of `code`.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The site's title in `code`.
+    pub fn title_in(&self, code: &str) -> &str {
+        self.language(code)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site's description in `code`.
+    pub fn description_in(&self, code: &str) -> &str {
+        self.language(code)
+            .and_then(|l| l.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
+    /// The site path where the pages of `code` start: `/` for the default, `/ru/` for others.
+    pub fn language_root(&self, code: &str) -> String {
+        if code == self.default_language() {
+            "/".to_string()
+        } else {
+            format!("/{code}/")
+        }
+    }
+
     /// The path part of `base_url`: `/repo/` for `https://owner.github.io/repo/`, `/` at a
     /// domain root.
     pub fn base_path(&self) -> &str {
@@ -190,6 +267,8 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Error>), Error
         });
     }
     let mut errors = check_values(&config, &text);
+    // From here on `language` is the default language, whichever way site.yaml names it.
+    config.language = config.default_language().to_string();
     match normalize_base_url(&config.base_url) {
         Ok(url) => config.base_url = url,
         Err(reason) => {
@@ -268,6 +347,7 @@ fn check_values(config: &Config, text: &str) -> Vec<Error> {
             },
         );
     }
+    check_languages(config, &mut problems);
     if let Some(url) = &config.repository_url
         && let Some(problem) = crate::url::web_address_problem(url)
     {
@@ -424,6 +504,70 @@ impl Problems<'_> {
             what,
             help,
         });
+    }
+}
+
+/// `languages:`: tags, unique codes, names, exactly one default, and no `language:` that
+/// disagrees with it.
+fn check_languages(config: &Config, problems: &mut Problems) {
+    use Segment::{Index, Key};
+    if config.languages.is_empty() {
+        return;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (index, language) in config.languages.iter().enumerate() {
+        let at = |key| [Key("languages"), Index(index), Key(key)];
+        if !is_language_tag(&language.code) {
+            problems.refuse(
+                &at("code"),
+                format!("`code: {}` is not a language tag", language.code),
+                "write a BCP 47 language tag, e.g. `en`, `kk` or `ru`".into(),
+            );
+        } else if seen.contains(&language.code.as_str()) {
+            problems.refuse(
+                &at("code"),
+                format!("language `{}` is listed twice", language.code),
+                "list each language once".into(),
+            );
+        }
+        seen.push(&language.code);
+        if language.name.trim().is_empty() {
+            problems.missing(
+                &at("name"),
+                format!("the `name` of language `{}`", language.code),
+                "give the language's name in itself, e.g. `name: Қазақша`".into(),
+            );
+        }
+    }
+    let defaults: Vec<usize> = (0..config.languages.len())
+        .filter(|&i| config.languages[i].default)
+        .collect();
+    match defaults.as_slice() {
+        [_] => {}
+        [] => problems.refuse(
+            &[Key("languages")],
+            "no language is the default".into(),
+            "add `default: true` to the language served at the root".into(),
+        ),
+        [_, second, ..] => problems.refuse(
+            &[Key("languages"), Index(*second), Key("default")],
+            "more than one language is the default".into(),
+            "keep `default: true` on one language only".into(),
+        ),
+    }
+    let text = problems.text;
+    if crate::yaml::line_of(text, &[Key("language")]).is_some()
+        && config.language != config.default_language()
+    {
+        problems.refuse(
+            &[Key("language")],
+            format!(
+                "`language: {}` is not the default of `languages:` ({})",
+                config.language,
+                config.default_language()
+            ),
+            "remove `language:`; `languages:` names the default".into(),
+        );
     }
 }
 

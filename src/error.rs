@@ -53,6 +53,31 @@ pub enum Error {
         name: String,
     },
 
+    /// A folder of the default language whose URL is another language's folder.
+    #[error(
+        "{}: its URL starts with `/{code}/`, the folder of the language `{code}`\n  help: rename the folder; a translation into `{code}` is a file named like `page.{code}.md` beside the original",
+        crate::slash::shown(path)
+    )]
+    LanguageFolder {
+        /// The content file, relative to the site root.
+        path: PathBuf,
+        /// The language whose folder it takes.
+        code: String,
+    },
+
+    /// A translation without the page it translates.
+    #[error(
+        "{}: translates {}, which does not exist\n  help: a translation sits beside its original, with the language before `.md` (`about.ru.md` beside `about.md`); write the original first",
+        crate::slash::shown(path),
+        crate::slash::shown(original)
+    )]
+    MissingOriginal {
+        /// The translation, relative to the site root.
+        path: PathBuf,
+        /// The original it names.
+        original: PathBuf,
+    },
+
     /// A content or config file holds bytes that are not UTF-8.
     #[error(
         "{}:{line}: the file is not valid UTF-8\n  help: save it with UTF-8 encoding",

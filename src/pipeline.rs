@@ -220,7 +220,7 @@ fn draft_at(root: &Path, target: &str) -> Option<PathBuf> {
     ];
     candidates.iter().find_map(|candidate| {
         let file = Path::new(CONTENT_DIR).join(candidate.trim_start_matches('/'));
-        let (page, _) = content::load_file(root, &file).ok()?;
+        let (page, _) = content::load_file(root, &file, &content::Languages::default()).ok()?;
         page.front.draft.then_some(file)
     })
 }
@@ -267,7 +267,11 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
             None
         }
     };
-    let (site, load_errors) = content::load_site(&options.root, options.drafts);
+    let languages = config
+        .as_ref()
+        .map(content::Languages::of)
+        .unwrap_or_default();
+    let (site, load_errors) = content::load_site(&options.root, options.drafts, &languages);
     errors.extend(load_errors);
     if let Some(config) = &config {
         errors.extend(check_nav(&options.root, config, &site));
@@ -605,7 +609,8 @@ impl Project {
         if !root.join(path).is_file() {
             return Ok(None);
         }
-        let (page, is_section) = content::load_file(root, path).map_err(|e| vec![e])?;
+        let languages = content::Languages::of(&self.config);
+        let (page, is_section) = content::load_file(root, path, &languages).map_err(|e| vec![e])?;
         let sections = self.site.sections.len();
         let old = self.site.all_pages().nth(index);
         let same_shape =

@@ -22,7 +22,11 @@ fn is_parsed(root: &Path, file: &Path) -> bool {
 /// files hold a line break.
 fn set_line_endings(root: &Path, crlf: bool) -> usize {
     let mut converted = 0;
-    for top in PARSED.iter().map(|top| root.join(top)).filter(|p| p.exists()) {
+    for top in PARSED
+        .iter()
+        .map(|top| root.join(top))
+        .filter(|p| p.exists())
+    {
         for entry in walkdir::WalkDir::new(top) {
             let entry = entry.expect("walk");
             if !entry.file_type().is_file() || !is_parsed(root, entry.path()) {

@@ -32,6 +32,50 @@ pub struct Page {
     pub body_line: usize,
     /// The site path, always starting and ending with `/` (`/speakers/mamin/`).
     pub path: String,
+    /// Its language's code (`en`; `ru` for `mamin.ru.md`).
+    pub lang: String,
+    /// The file it translates, or its own, as `@/` links name it (`speakers/mamin.md`): the
+    /// pages with one key are translations of each other.
+    pub key: String,
+}
+
+impl Page {
+    /// Whether this page is a translation (its file names another language than the default).
+    pub fn is_translation(&self) -> bool {
+        self.key != link_key_of(&self.file)
+    }
+}
+
+/// The languages content files may be written in: the default (`page.md`) and the others
+/// (`page.ru.md`).
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    /// The default language's code.
+    pub default: String,
+    /// The other languages' codes.
+    pub others: Vec<String>,
+}
+
+impl Languages {
+    /// The languages of `config`.
+    pub fn of(config: &crate::config::Config) -> Languages {
+        Languages {
+            default: config.default_language().to_string(),
+            others: config
+                .other_languages()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// The name `@/` links give a content file: its path inside `content/`, with `/`.
+fn link_key_of(file: &Path) -> String {
+    crate::slash::parts(file)
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A folder's `_index.md`: a page that lists the pages and sections below it.
@@ -63,7 +107,7 @@ impl Site {
 
 /// Loads `<root>/content` into a [`Site`]. Every file is tried: the site holds the files that
 /// loaded, the errors list those that did not, so later stages can report their own errors too.
-pub fn load_site(root: &Path, include_drafts: bool) -> (Site, Vec<Error>) {
+pub fn load_site(root: &Path, include_drafts: bool, languages: &Languages) -> (Site, Vec<Error>) {
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     let mut sections: BTreeMap<String, Page> = BTreeMap::new();
@@ -71,8 +115,10 @@ pub fn load_site(root: &Path, include_drafts: bool) -> (Site, Vec<Error>) {
 
     let files = content_files(root, &mut errors);
     // Reading and parsing are independent per file; the order is restored by the collect.
-    let loaded: Vec<Result<(Page, bool), Error>> =
-        files.par_iter().map(|file| load_file(root, file)).collect();
+    let loaded: Vec<Result<(Page, bool), Error>> = files
+        .par_iter()
+        .map(|file| load_file(root, file, languages))
+        .collect();
     for result in loaded {
         let Some((page, is_section)) = result.map_err(|e| errors.push(e)).ok() else {
             continue;
@@ -94,7 +140,9 @@ pub fn load_site(root: &Path, include_drafts: bool) -> (Site, Vec<Error>) {
     sections.retain(|path, _| path == "/" || !draft_dirs.iter().any(|dir| path.starts_with(dir)));
 
     check_unique_paths(&pages, &sections, &mut errors);
-    (build_tree(pages, sections), errors)
+    check_language_folders(&pages, &sections, languages, &mut errors);
+    check_originals(&pages, &sections, &mut errors);
+    (build_tree(pages, sections, languages), errors)
 }
 
 /// The `.md` files under `content/`, sorted by path; symlinks are refused, not followed.
@@ -137,19 +185,20 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and parses one content file (a path relative to the site root); `true` when it is a
 /// section's `_index.md`.
-pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
+pub fn load_file(root: &Path, file: &Path, languages: &Languages) -> Result<(Page, bool), Error> {
     let text = read_text(root, file)?;
     let split = front_matter::split(&text).map_err(|line| Error::UnterminatedFrontMatter {
         path: file.to_path_buf(),
         line,
     })?;
     let front = front_matter::parse(file, &split)?;
-    let (path, is_section) = url_path(file).map_err(|name| Error::BadFileName {
+    let place = url_path(file, languages).map_err(|name| Error::BadFileName {
         path: file.to_path_buf(),
         name,
     })?;
+    let (path, is_section) = (place.path, place.is_section);
     let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
-    if untitled && path != "/" {
+    if untitled && !place.is_home {
         return Err(Error::Missing {
             path: file.to_path_buf(),
             line: 1,
@@ -169,24 +218,53 @@ pub fn load_file(root: &Path, file: &Path) -> Result<(Page, bool), Error> {
         body: split.body.to_string(),
         body_line: split.body_line,
         path,
+        lang: place.lang,
+        key: place.key,
     };
     Ok((page, is_section))
 }
 
+/// Where a content file goes: its site path, whether it is a section, its language, and the
+/// key its translations share.
+#[derive(Debug, PartialEq, Eq)]
+struct Place {
+    path: String,
+    is_section: bool,
+    /// A language's home section (`content/_index.md`, `content/_index.ru.md`).
+    is_home: bool,
+    lang: String,
+    key: String,
+}
+
 /// The site path of a content file: `content/a/b.md` → `/a/b/`, `content/a/_index.md` and
 /// `content/a/index.md` → `/a/`; every folder and file name made a slug by [`url::slug`]
-/// (`content/Итоги форума (2021).md` → `/itogi-foruma-2021/`). The flag tells whether the file
-/// is a section. `Err` names a part that has no letter or digit to make a URL from.
-fn url_path(file: &Path) -> Result<(String, bool), String> {
+/// (`content/Итоги форума (2021).md` → `/itogi-foruma-2021/`). A file named for another
+/// language (`b.ru.md`) is that language's translation, under its folder: `/ru/a/b/`. `Err`
+/// names a part that has no letter or digit to make a URL from.
+fn url_path(file: &Path, languages: &Languages) -> Result<Place, String> {
     // Skips `content`; `slash::parts` splits Windows paths the same way on every platform.
     let mut parts: Vec<String> = crate::slash::parts(file).skip(1).collect();
     let name = parts.pop().unwrap_or_default();
-    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    let mut stem = name.strip_suffix(".md").unwrap_or(&name);
+    let mut lang = languages.default.clone();
+    if let Some((base, suffix)) = stem.rsplit_once('.')
+        && languages.others.iter().any(|code| code == suffix)
+    {
+        lang = suffix.to_string();
+        stem = base;
+    }
+    let mut key_parts = parts.clone();
+    key_parts.push(format!("{stem}.md"));
     let is_section = stem == "_index";
+    let is_home = is_section && parts.is_empty();
     if !is_section && stem != "index" {
         parts.push(stem.to_string());
     }
-    let mut path = String::from("/");
+    let mut path = if lang == languages.default {
+        String::from("/")
+    } else {
+        format!("/{lang}/")
+    };
     for part in parts {
         let slug = url::slug(&part);
         if slug.is_empty() {
@@ -195,7 +273,59 @@ fn url_path(file: &Path) -> Result<(String, bool), String> {
         path.push_str(&slug);
         path.push('/');
     }
-    Ok((path, is_section))
+    Ok(Place {
+        path,
+        is_section,
+        is_home,
+        lang,
+        key: key_parts.join("/"),
+    })
+}
+
+/// A folder of the default language that takes another language's URLs (`content/ru/x.md`
+/// is `/ru/x/`, where the Russian pages live).
+fn check_language_folders(
+    pages: &[Page],
+    sections: &BTreeMap<String, Page>,
+    languages: &Languages,
+    errors: &mut Vec<Error>,
+) {
+    for page in pages.iter().chain(sections.values()) {
+        if page.lang != languages.default {
+            continue;
+        }
+        if let Some(code) = languages
+            .others
+            .iter()
+            .find(|code| page.path.starts_with(&format!("/{code}/")))
+        {
+            errors.push(Error::LanguageFolder {
+                path: page.file.clone(),
+                code: code.clone(),
+            });
+        }
+    }
+}
+
+/// A translation whose original (`a.md` for `a.ru.md`) does not exist.
+fn check_originals(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
+    let originals: std::collections::HashSet<&str> = pages
+        .iter()
+        .chain(sections.values())
+        .filter(|p| !p.is_translation())
+        .map(|p| p.key.as_str())
+        .collect();
+    for page in pages.iter().chain(sections.values()) {
+        if page.is_translation()
+            && !originals.contains(page.key.as_str())
+            && page.key != "_index.md"
+        {
+            errors.push(Error::MissingOriginal {
+                path: page.file.clone(),
+                original: PathBuf::from(CONTENT_DIR).join(&page.key),
+            });
+        }
+    }
 }
 
 fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
@@ -215,18 +345,41 @@ fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors:
 }
 
 /// Links each page and section to its nearest enclosing section and orders the listings.
-fn build_tree(pages: Vec<Page>, mut section_pages: BTreeMap<String, Page>) -> Site {
-    section_pages
-        .entry("/".to_string())
-        .or_insert_with(|| Page {
-            file: PathBuf::from(CONTENT_DIR).join("_index.md"),
+fn build_tree(
+    pages: Vec<Page>,
+    mut section_pages: BTreeMap<String, Page>,
+    languages: &Languages,
+) -> Site {
+    // Every language with pages has a home section, written or not.
+    let mut roots = vec![(
+        "/".to_string(),
+        languages.default.clone(),
+        "_index.md".to_string(),
+    )];
+    for code in &languages.others {
+        if pages.iter().any(|p| &p.lang == code) || section_pages.values().any(|p| &p.lang == code)
+        {
+            roots.push((
+                format!("/{code}/"),
+                code.clone(),
+                format!("_index.{code}.md"),
+            ));
+        }
+    }
+    let root_paths: Vec<String> = roots.iter().map(|(path, _, _)| path.clone()).collect();
+    for (path, lang, file) in roots {
+        section_pages.entry(path.clone()).or_insert_with(|| Page {
+            file: PathBuf::from(CONTENT_DIR).join(file),
             front: FrontMatter::default(),
             front_matter: String::new(),
             front_matter_offset: 0,
             body: String::new(),
             body_line: 1,
-            path: "/".to_string(),
+            path,
+            lang,
+            key: "_index.md".to_string(),
         });
+    }
     // BTreeMap order puts "/" first, so the home section is index 0.
     let mut sections: Vec<Section> = section_pages
         .into_values()
@@ -254,7 +407,11 @@ fn build_tree(pages: Vec<Page>, mut section_pages: BTreeMap<String, Page>) -> Si
     for (index, page) in pages.iter().enumerate() {
         sections[parent_of(&page.path)].pages.push(index);
     }
+    // A language's home section has no parent: the languages are separate trees.
     for index in 1..sections.len() {
+        if root_paths.contains(&sections[index].page.path) {
+            continue;
+        }
         let parent = parent_of(&sections[index].page.path);
         sections[parent].subsections.push(index);
     }
@@ -284,7 +441,7 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::url_path;
+    use super::{Languages, url_path};
     use std::path::Path;
 
     #[test]
@@ -306,14 +463,65 @@ mod tests {
             ("content/Итоги/Жаңа бөлім.md", "/itogi/zhanga-bolim/", false),
             ("content/Итоги/_index.md", "/itogi/", true),
         ];
+        for (file, path, is_section) in cases {
+            let place = url_path(Path::new(file), &languages()).expect("a URL");
+            assert_eq!(
+                (place.path.as_str(), place.is_section),
+                (path, is_section),
+                "{file}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_without_letters_gives_no_url() {
         assert_eq!(
-            url_path(Path::new("content/a/!!!.md")),
+            url_path(Path::new("content/a/!!!.md"), &languages()),
             Err("!!!".to_string())
         );
-        for (file, path, is_section) in cases {
+    }
+
+    fn languages() -> Languages {
+        Languages {
+            default: "en".into(),
+            others: vec!["ru".into(), "kk".into()],
+        }
+    }
+
+    #[test]
+    fn translations_go_under_their_language_and_share_the_original_key() {
+        for (file, path, lang, key) in [
+            (
+                "content/speakers/mamin.ru.md",
+                "/ru/speakers/mamin/",
+                "ru",
+                "speakers/mamin.md",
+            ),
+            ("content/_index.kk.md", "/kk/", "kk", "_index.md"),
+            (
+                "content/report/index.ru.md",
+                "/ru/report/",
+                "ru",
+                "report/index.md",
+            ),
+            (
+                "content/speakers/mamin.md",
+                "/speakers/mamin/",
+                "en",
+                "speakers/mamin.md",
+            ),
+            // Not a configured language: part of the name.
+            (
+                "content/notes/v1.de.md",
+                "/notes/v1-de/",
+                "en",
+                "notes/v1.de.md",
+            ),
+        ] {
+            let place = url_path(Path::new(file), &languages()).expect("a URL");
             assert_eq!(
-                url_path(Path::new(file)),
-                Ok((path.to_string(), is_section)),
+                (place.path.as_str(), place.lang.as_str(), place.key.as_str()),
+                (path, lang, key),
                 "{file}"
             );
         }
