@@ -149,6 +149,59 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
+/// Russian month names in the genitive, as a date writes them (`5 февраля`), January first.
+pub const MONTH_NAMES_RU: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// Kazakh month names, January first.
+pub const MONTH_NAMES_KK: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
+
+/// The month names of `lang` (its primary subtag: `ru`, `kk`); English for any other.
+pub fn month_names(lang: &str) -> &'static [&'static str; 12] {
+    match lang.split('-').next().unwrap_or(lang) {
+        "ru" => &MONTH_NAMES_RU,
+        "kk" => &MONTH_NAMES_KK,
+        _ => &MONTH_NAMES,
+    }
+}
+
+/// The day as `lang` writes it in prose: `5 February 2021`, `5 февраля 2021 г.`,
+/// `2021 жылғы 5 ақпан`.
+pub fn long_date(date: &Date, lang: &str) -> String {
+    let (year, month, day) = date.ymd();
+    let month = month_names(lang)[usize::from(month) - 1];
+    match lang.split('-').next().unwrap_or(lang) {
+        "ru" => format!("{day} {month} {year} г."),
+        "kk" => format!("{year} жылғы {day} {month}"),
+        _ => format!("{day} {month} {year}"),
+    }
+}
+
 /// English month names, January first.
 pub const MONTH_NAMES: [&str; 12] = [
     "January",
@@ -563,5 +616,14 @@ mod tests {
             err.to_string().contains("February 2021 has 28 days"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn each_language_writes_a_day_its_own_way() {
+        let day = Date::parse("2021-02-05").expect("a date");
+        assert_eq!(long_date(&day, "en"), "5 February 2021");
+        assert_eq!(long_date(&day, "ru"), "5 февраля 2021 г.");
+        assert_eq!(long_date(&day, "kk"), "2021 жылғы 5 ақпан");
+        assert_eq!(long_date(&day, "kk-KZ"), "2021 жылғы 5 ақпан");
     }
 }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, in_sources_dir};
-use crate::content::Page;
+use crate::content::front_matter::{Figure, Quote};
+use crate::content::{Page, Site};
 use crate::error::Error;
 use crate::paths::{CONFIG_FILE, read_text};
 use crate::yaml::{self, Segment};
@@ -166,6 +167,261 @@ pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Erro
         ));
     }
     errors
+}
+
+/// Completes every translated page's figures and quotes from its original, and checks that
+/// the translation keeps the facts: the same figures (by `id`, none dropped, none added), the
+/// same source, the same numbers in each value (`99%` is not `98 %`; `1,000+` is `1 000+`),
+/// and the speakers' exact words untouched (`text:` is the original's; a translation goes in
+/// `translation:`). Each problem names the translation's file and line.
+pub fn apply_translations(site: &mut Site) -> Vec<Error> {
+    let originals: BTreeMap<String, (PathBuf, Vec<Figure>, Vec<Quote>)> = site
+        .all_pages()
+        .filter(|p| !p.is_translation())
+        .map(|p| {
+            let facts = (
+                p.file.clone(),
+                p.front.figures.clone(),
+                p.front.quotes.clone(),
+            );
+            (p.key.clone(), facts)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let pages = site
+        .sections
+        .iter_mut()
+        .map(|s| &mut s.page)
+        .chain(site.pages.iter_mut());
+    for page in pages.filter(|p| p.is_translation()) {
+        if let Some((file, figures, quotes)) = originals.get(&page.key) {
+            errors.extend(translate_figures(page, file, figures));
+            errors.extend(translate_quotes(page, file, quotes));
+        }
+    }
+    errors
+}
+
+fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let (text, offset) = (page.front_matter.clone(), page.front_matter_offset);
+    let line = |index: usize, field: &str| {
+        item_field_line(&text, "figures", index, field)
+            .or_else(|| yaml::line_of(&text, &[Segment::Key("figures")]))
+            .unwrap_or(0)
+            + offset
+    };
+    let original = original_file.display();
+    let fail = |line: usize, message: String, help: String| Error::InvalidValue {
+        path: page.file.clone(),
+        line,
+        message,
+        help,
+    };
+    let mut seen = Vec::new();
+    for (index, figure) in page.front.figures.iter_mut().enumerate() {
+        let id = figure.id.clone().unwrap_or_default();
+        let Some(source) = originals
+            .iter()
+            .find(|o| o.id.as_deref() == Some(id.as_str()))
+        else {
+            errors.push(fail(
+                line(index, "id"),
+                if id.is_empty() {
+                    "a figure of a translation has no `id`".to_string()
+                } else {
+                    format!("figure `{id}` is not in {original}: a translation cannot add a figure")
+                },
+                format!("translate the figures of {original} by their ids, and only those"),
+            ));
+            continue;
+        };
+        seen.push(id.clone());
+        if !figure.source.is_empty() && figure.source != source.source {
+            errors.push(fail(
+                line(index, "source"),
+                format!(
+                    "figure `{id}` cites `{}`, but {original} cites `{}`",
+                    figure.source, source.source
+                ),
+                "leave `source:` out of a translation: it is the original's".into(),
+            ));
+        }
+        if !figure.quote.is_empty() && figure.quote != source.quote {
+            errors.push(fail(
+                line(index, "quote"),
+                format!("figure `{id}` changes the speaker's words quoted in {original}"),
+                "leave `quote:` out of a translation: the exact words are the original's".into(),
+            ));
+        }
+        let (wanted, stated) = (stated_numbers(&source.value), stated_numbers(&figure.value));
+        if !same_numbers(&wanted, &stated) {
+            errors.push(fail(
+                line(index, "value"),
+                format!(
+                    "figure `{id}`: \"{}\" states {}, but the original \"{}\" states {}",
+                    figure.value,
+                    list_numbers(&stated),
+                    source.value,
+                    list_numbers(&wanted)
+                ),
+                "write the same number the language's way (`1 000+`, `3,9 трлн`), never another one".into(),
+            ));
+        }
+        figure.source = source.source.clone();
+        figure.quote = source.quote.clone();
+    }
+    for dropped in originals
+        .iter()
+        .filter_map(|o| o.id.as_deref())
+        .filter(|id| !seen.iter().any(|s| s == id))
+    {
+        errors.push(fail(
+            yaml::line_of(&text, &[Segment::Key("figures")]).map_or(1, |l| l + offset),
+            format!(
+                "figure `{dropped}` of {original} is missing: a translation keeps every figure"
+            ),
+            format!(
+                "add it under `figures:` with `id: {dropped}` and its translated label and value"
+            ),
+        ));
+    }
+    errors
+}
+
+fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let (text, offset) = (page.front_matter.clone(), page.front_matter_offset);
+    let line = |index: usize, field: &str| {
+        item_field_line(&text, "quotes", index, field)
+            .or_else(|| yaml::line_of(&text, &[Segment::Key("quotes")]))
+            .unwrap_or(0)
+            + offset
+    };
+    let original = original_file.display();
+    let fail = |line: usize, message: String, help: String| Error::InvalidValue {
+        path: page.file.clone(),
+        line,
+        message,
+        help,
+    };
+    if page.front.quotes.len() != originals.len() {
+        errors.push(fail(
+            yaml::line_of(&text, &[Segment::Key("quotes")]).map_or(1, |l| l + offset),
+            format!(
+                "{} quotes here, {} in {original}: a translation keeps every quote, and adds none",
+                page.front.quotes.len(),
+                originals.len()
+            ),
+            "translate each quote of the original, in its order, with `translation:`".into(),
+        ));
+    }
+    for (index, (quote, source)) in page.front.quotes.iter_mut().zip(originals).enumerate() {
+        if !quote.text.is_empty() && quote.text != source.text {
+            errors.push(fail(
+                line(index, "text"),
+                format!(
+                    "quote {} gives other words than the speaker's in {original}: a translation is never someone's exact words",
+                    index + 1
+                ),
+                "leave `text:` out (the page shows the speaker's own words) and put your translation in `translation:`".into(),
+            ));
+        }
+        if !quote.source.is_empty() && quote.source != source.source {
+            errors.push(fail(
+                line(index, "source"),
+                format!(
+                    "quote {} cites `{}`, but {original} cites `{}`",
+                    index + 1,
+                    quote.source,
+                    source.source
+                ),
+                "leave `source:` out of a translation: it is the original's".into(),
+            ));
+        }
+        if quote
+            .translation
+            .as_deref()
+            .is_none_or(|t| t.trim().is_empty())
+        {
+            errors.push(Error::Missing {
+                path: page.file.clone(),
+                line: line(index, "said_by"),
+                what: format!("the `translation` of quote {}", index + 1),
+                help: "add `translation: \"…\"`, your translation of the speaker's words".into(),
+            });
+        }
+        quote.text = source.text.clone();
+        quote.source = source.source.clone();
+    }
+    errors
+}
+
+/// The numbers a value states, in any language's way of writing them: a `,`, `.` or space
+/// followed by exactly three digits separates thousands (`1,000`, `1 000`), any other `,` or
+/// `.` between digits is the decimal point (`3.9`, `3,9`). Words are not read.
+pub fn stated_numbers(text: &str) -> Vec<f64> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut numbers = Vec::new();
+    let mut index = 0;
+    while index < chars.len() {
+        if !chars[index].is_ascii_digit() {
+            index += 1;
+            continue;
+        }
+        let mut digits = String::new();
+        let mut decimal = false;
+        while index < chars.len() {
+            let c = chars[index];
+            if c.is_ascii_digit() {
+                digits.push(c);
+                index += 1;
+                continue;
+            }
+            let group = |at: usize| {
+                (at..at + 3).all(|i| chars.get(i).is_some_and(char::is_ascii_digit))
+                    && !chars.get(at + 3).is_some_and(char::is_ascii_digit)
+            };
+            let separator = matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}');
+            if separator && !decimal && group(index + 1) && !(c == '.' && digits.contains('.')) {
+                index += 1; // a thousands separator
+            } else if matches!(c, ',' | '.')
+                && !decimal
+                && chars.get(index + 1).is_some_and(char::is_ascii_digit)
+            {
+                digits.push('.');
+                decimal = true;
+                index += 1;
+            } else {
+                break;
+            }
+        }
+        if let Ok(number) = digits.parse::<f64>() {
+            numbers.push(number);
+        }
+    }
+    numbers
+}
+
+fn same_numbers(a: &[f64], b: &[f64]) -> bool {
+    let sorted = |list: &[f64]| {
+        let mut list = list.to_vec();
+        list.sort_by(f64::total_cmp);
+        list
+    };
+    let (a, b) = (sorted(a), sorted(b));
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same(*x, *y))
+}
+
+fn list_numbers(numbers: &[f64]) -> String {
+    if numbers.is_empty() {
+        return "no number".into();
+    }
+    numbers
+        .iter()
+        .map(|n| display_number(*n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Figure ids must be unique across the site, so that `get_figure(id=...)` is unambiguous.

@@ -14,22 +14,24 @@
 //! The stages, in the order they run; each uses the leaves and only the stages before it:
 //!
 //! 1. [`config`] reads `site.yaml` and the command-line options.
-//! 2. [`content`] loads the Markdown files into a [`content::Site`] tree.
-//! 3. [`facts`] checks figures and quotes against the sources.
-//! 4. [`markdown`] turns a body into HTML, with anchors, a table of contents and links.
-//! 5. [`shortcodes`] expands `{{ name(...) }}` calls in Markdown with Tera templates.
-//! 6. [`images`] reads image sizes for `width`/`height` attributes.
-//! 7. [`opendata`] makes `figures.json` and `figures.csv`.
-//! 8. [`structured`] makes the JSON-LD of each page.
-//! 9. [`social`] draws the social preview images.
-//! 10. [`render`] applies the Tera templates to every page and section.
-//! 11. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
-//! 12. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
-//! 13. [`publish`] makes the sitemap, the feed, `robots.txt` and the other publishing files.
-//! 14. [`output`] writes the result atomically, or updates a served folder file by file.
-//! 15. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
-//! 16. [`serve`] previews the site and rebuilds what an edit affects.
-//! 17. [`init`] writes a new site.
+//! 2. [`i18n`] reads the interface strings of each language (`i18n/<code>.yaml`).
+//! 3. [`content`] loads the Markdown files into a [`content::Site`] tree.
+//! 4. [`facts`] checks figures and quotes against the sources, and translations against
+//!    their originals.
+//! 5. [`markdown`] turns a body into HTML, with anchors, a table of contents and links.
+//! 6. [`shortcodes`] expands `{{ name(...) }}` calls in Markdown with Tera templates.
+//! 7. [`images`] reads image sizes for `width`/`height` attributes.
+//! 8. [`opendata`] makes `figures.json` and `figures.csv`.
+//! 9. [`structured`] makes the JSON-LD of each page.
+//! 10. [`social`] draws the social preview images.
+//! 11. [`render`] applies the Tera templates to every page and section.
+//! 12. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
+//! 13. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
+//! 14. [`publish`] makes the sitemap, the feeds, `robots.txt` and the other publishing files.
+//! 15. [`output`] writes the result atomically, or updates a served folder file by file.
+//! 16. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
+//! 17. [`serve`] previews the site and rebuilds what an edit affects.
+//! 18. [`init`] writes a new site.
 
 #![warn(missing_docs)]
 
@@ -40,6 +42,7 @@ pub mod date;
 pub mod error;
 pub mod facts;
 pub mod hash;
+pub mod i18n;
 pub mod images;
 pub mod init;
 pub mod lint;

@@ -19,6 +19,10 @@ pub const TEMPLATES_DIR: &str = "templates";
 /// The folder, inside the site root, copied as is into the output.
 pub const STATIC_DIR: &str = "static";
 
+/// The folder, inside the site root, that holds the interface strings of each language
+/// (`i18n/en.yaml`, `i18n/ru.yaml`).
+pub const I18N_DIR: &str = "i18n";
+
 /// The folder, inside the site root, where stored source texts are kept by convention.
 pub const SOURCES_DIR: &str = "sources";
 

@@ -65,11 +65,12 @@ impl Project {
 fn check_facts(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
     match facts::load_source_texts(root, config) {
         Ok(texts) => {
-            let mut errors: Vec<Error> = site
-                .all_pages()
+            // A translation's figures and quotes are its original's (apply_translations).
+            let originals = || site.all_pages().filter(|page| !page.is_translation());
+            let mut errors: Vec<Error> = originals()
                 .flat_map(|page| facts::check_page(page, config, &texts))
                 .collect();
-            errors.extend(facts::check_unique_ids(site.all_pages()));
+            errors.extend(facts::check_unique_ids(originals()));
             errors
         }
         Err(source_errors) => source_errors,
@@ -271,8 +272,9 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
         .as_ref()
         .map(content::Languages::of)
         .unwrap_or_default();
-    let (site, load_errors) = content::load_site(&options.root, options.drafts, &languages);
+    let (mut site, load_errors) = content::load_site(&options.root, options.drafts, &languages);
     errors.extend(load_errors);
+    errors.extend(facts::apply_translations(&mut site));
     if let Some(config) = &config {
         errors.extend(check_nav(&options.root, config, &site));
         errors.extend(check_facts(&options.root, config, &site));
@@ -618,11 +620,15 @@ impl Project {
         if !same_shape || is_section != (index < sections) {
             return Ok(None);
         }
-        if index < sections {
-            self.site.sections[index].page = page;
+        // Only the body changed: keep what the load completed (a translation's figures and
+        // quotes, the fields it takes from its original).
+        let target = if index < sections {
+            &mut self.site.sections[index].page
         } else {
-            self.site.pages[index - sections] = page;
-        }
+            &mut self.site.pages[index - sections]
+        };
+        target.body = page.body;
+        target.body_line = page.body_line;
         Ok(Some(index))
     }
 

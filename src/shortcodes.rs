@@ -27,6 +27,12 @@ pub struct ShortcodeError {
 /// start of a line; the text between is the template's `body`) by one line of HTML followed
 /// by blank lines, so that the lines after keep their numbers for error messages.
 pub fn expand(body: &str, tera: &Tera) -> Result<String, ShortcodeError> {
+    expand_in(body, tera, None)
+}
+
+/// [`expand`] for a page in `lang`: each shortcode template also sees `lang`, so that
+/// `get_figure(id=id, lang=lang)` gives the figure as that language states it.
+pub fn expand_in(body: &str, tera: &Tera, lang: Option<&str>) -> Result<String, ShortcodeError> {
     if !body.contains("{{") && !body.contains("{%") {
         return Ok(body.to_string());
     }
@@ -73,7 +79,7 @@ pub fn expand(body: &str, tera: &Tera) -> Result<String, ShortcodeError> {
             }
             out.push_str(&body[copied..line_start]);
             let call = &body[at + 2..line_start + lines[index].len()];
-            let taken = expand_block(call, &lines[index..], tera, &mut out).map_err(fail)?;
+            let taken = expand_block(call, &lines[index..], tera, lang, &mut out).map_err(fail)?;
             copied = starts.get(index + taken).copied().unwrap_or(body.len());
             from = copied;
             // The block's text is the template's, not this page's Markdown: when a code block
@@ -94,7 +100,7 @@ pub fn expand(body: &str, tera: &Tera) -> Result<String, ShortcodeError> {
                     "close it on the same line, or write the braces in a code span".into(),
                 ))
             })?;
-            out.push_str(&render_call(after[..end].trim(), None, tera).map_err(fail)?);
+            out.push_str(&render_call(after[..end].trim(), None, tera, lang).map_err(fail)?);
             copied = at + 2 + end + 2;
             from = copied;
         }
@@ -144,6 +150,7 @@ fn expand_block(
     call: &str,
     lines: &[&str],
     tera: &Tera,
+    lang: Option<&str>,
     out: &mut String,
 ) -> Result<usize, (String, String)> {
     const END: &str = "{% end %}";
@@ -184,7 +191,7 @@ fn expand_block(
         rest = next;
         taken += 1;
     }
-    let html = render_call(call, Some(body.trim_matches('\n')), tera)?;
+    let html = render_call(call, Some(body.trim_matches('\n')), tera, lang)?;
     out.push_str(&html);
     out.push('\n');
     // A blank line ends the HTML block; a block over several lines keeps the line count.
@@ -196,7 +203,12 @@ fn expand_block(
 
 /// Renders `name(key=value, …)` with `templates/shortcodes/name.html`; a block shortcode's
 /// text is the variable `body`.
-fn render_call(call: &str, body: Option<&str>, tera: &Tera) -> Result<String, (String, String)> {
+fn render_call(
+    call: &str,
+    body: Option<&str>,
+    tera: &Tera,
+    lang: Option<&str>,
+) -> Result<String, (String, String)> {
     let usage = || "write shortcodes as {{ name(key=\"value\", n=1) }}".to_string();
     let (name, args) = call
         .strip_suffix(')')
@@ -227,6 +239,9 @@ fn render_call(call: &str, body: Option<&str>, tera: &Tera) -> Result<String, (S
         ));
     }
     let mut context = Context::new();
+    if let Some(lang) = lang {
+        context.insert("lang", lang);
+    }
     for (key, value) in parse_args(args).map_err(|message| (message, usage()))? {
         context.insert_value(key, value);
     }

@@ -11,6 +11,19 @@ use serde_yaml as backend;
 /// A YAML value kept as written (ordered maps), for free-form `extra` tables.
 pub type Value = backend::Value;
 
+/// A scalar as text (`42`, `true`, `text`); a list or map as compact YAML on one line.
+pub fn to_display(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Null => String::new(),
+        other => backend::to_string(other)
+            .map(|text| text.trim().replace('\n', " "))
+            .unwrap_or_default(),
+    }
+}
+
 /// Where and why a YAML document failed to parse, with the line counted inside the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {

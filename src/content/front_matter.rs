@@ -68,9 +68,12 @@ pub struct Figure {
     pub label: String,
     /// Who said it, with their role.
     pub said_by: String,
-    /// The `id` of a source in `site.yaml`.
+    /// The `id` of a source in `site.yaml`. A translation leaves it out: it is the original's.
+    #[serde(default)]
     pub source: String,
-    /// The words of the source that state the number, copied exactly.
+    /// The words of the source that state the number, copied exactly. A translation leaves it
+    /// out: it is the original's.
+    #[serde(default)]
     pub quote: String,
 }
 
@@ -78,15 +81,22 @@ pub struct Figure {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
-    /// The words, exactly as the source prints them.
+    /// The words, exactly as the source prints them. A translation leaves them out: they stay
+    /// the original's, the speaker's own words.
+    #[serde(default)]
     pub text: String,
     /// Who said them, with their role.
     pub said_by: String,
-    /// The `id` of a source in `site.yaml`.
+    /// The `id` of a source in `site.yaml`. A translation leaves it out.
+    #[serde(default)]
     pub source: String,
     /// Where or how they were said, e.g. `video message to the forum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
+    /// In a translated page: the editors' translation of `text`, shown beside the exact words
+    /// and labelled as a translation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
 }
 
 /// A content file cut in two, with the line numbers needed to report errors in the file.

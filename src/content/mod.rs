@@ -37,6 +37,20 @@ pub struct Page {
     /// The file it translates, or its own, as `@/` links name it (`speakers/mamin.md`): the
     /// pages with one key are translations of each other.
     pub key: String,
+    /// The pages with its key, itself included, in the order of `languages:` (empty until the
+    /// site is arranged; one entry on a site in one language).
+    pub translations: Vec<Translation>,
+}
+
+/// One language's version of a page, for language switchers and `hreflang` alternates.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Translation {
+    /// The language code.
+    pub lang: String,
+    /// The site path of that version.
+    pub path: String,
+    /// Its title.
+    pub title: Option<String>,
 }
 
 impl Page {
@@ -119,6 +133,7 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &Languages) -> (S
         .par_iter()
         .map(|file| load_file(root, file, languages))
         .collect();
+    let mut draft_keys: Vec<String> = Vec::new();
     for result in loaded {
         let Some((page, is_section)) = result.map_err(|e| errors.push(e)).ok() else {
             continue;
@@ -127,6 +142,7 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &Languages) -> (S
             if is_section {
                 draft_dirs.push(page.path.clone());
             }
+            draft_keys.push(page.key.clone());
             continue;
         }
         if is_section {
@@ -138,6 +154,11 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &Languages) -> (S
     // A draft section hides everything below it.
     pages.retain(|page| !draft_dirs.iter().any(|dir| page.path.starts_with(dir)));
     sections.retain(|path, _| path == "/" || !draft_dirs.iter().any(|dir| path.starts_with(dir)));
+
+    // The translations of a draft are drafts too.
+    pages.retain(|page| !draft_keys.contains(&page.key));
+    sections.retain(|_, page| !page.is_translation() || !draft_keys.contains(&page.key));
+    inherit_from_originals(&mut pages, &mut sections);
 
     check_unique_paths(&pages, &sections, &mut errors);
     check_language_folders(&pages, &sections, languages, &mut errors);
@@ -220,6 +241,7 @@ pub fn load_file(root: &Path, file: &Path, languages: &Languages) -> Result<(Pag
         path,
         lang: place.lang,
         key: place.key,
+        translations: Vec::new(),
     };
     Ok((page, is_section))
 }
@@ -307,6 +329,30 @@ fn check_language_folders(
     }
 }
 
+/// A translation takes from its original what does not depend on the language: `date`,
+/// `weight` and `template`, and `updated` unless it sets its own; so listings in every
+/// language have the same order.
+fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Page>) {
+    let originals: std::collections::HashMap<String, FrontMatter> = pages
+        .iter()
+        .chain(sections.values())
+        .filter(|p| !p.is_translation())
+        .map(|p| (p.key.clone(), p.front.clone()))
+        .collect();
+    for page in pages.iter_mut().chain(sections.values_mut()) {
+        if !page.is_translation() {
+            continue;
+        }
+        if let Some(original) = originals.get(&page.key) {
+            let front = &mut page.front;
+            front.date = front.date.take().or_else(|| original.date.clone());
+            front.weight = front.weight.or(original.weight);
+            front.template = front.template.take().or_else(|| original.template.clone());
+            front.updated = front.updated.take().or_else(|| original.updated.clone());
+        }
+    }
+}
+
 /// A translation whose original (`a.md` for `a.ru.md`) does not exist.
 fn check_originals(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
     let originals: std::collections::HashSet<&str> = pages
@@ -378,6 +424,7 @@ fn build_tree(
             path,
             lang,
             key: "_index.md".to_string(),
+            translations: Vec::new(),
         });
     }
     // BTreeMap order puts "/" first, so the home section is index 0.
@@ -426,7 +473,43 @@ fn build_tree(
             .subsections
             .sort_by(|&a, &b| listing_order(&pages_of_sections[a], &pages_of_sections[b]));
     }
-    Site { pages, sections }
+    let mut site = Site { pages, sections };
+    link_translations(&mut site, languages);
+    site
+}
+
+/// Fills each page's [`Page::translations`]: the pages that share its key, in language order.
+fn link_translations(site: &mut Site, languages: &Languages) {
+    let order = |lang: &str| {
+        std::iter::once(&languages.default)
+            .chain(&languages.others)
+            .position(|code| code == lang)
+            .unwrap_or(usize::MAX)
+    };
+    let mut by_key: BTreeMap<String, Vec<Translation>> = BTreeMap::new();
+    for page in site.all_pages() {
+        by_key
+            .entry(page.key.clone())
+            .or_default()
+            .push(Translation {
+                lang: page.lang.clone(),
+                path: page.path.clone(),
+                title: page.front.title.clone(),
+            });
+    }
+    for list in by_key.values_mut() {
+        list.sort_by_key(|t| order(&t.lang));
+    }
+    let pages = site
+        .sections
+        .iter_mut()
+        .map(|s| &mut s.page)
+        .chain(site.pages.iter_mut());
+    for page in pages {
+        if let Some(list) = by_key.get(&page.key) {
+            page.translations = list.clone();
+        }
+    }
 }
 
 /// Weight (lowest first, unweighted last), then date (newest first), then title, then path.

@@ -28,8 +28,9 @@ pub fn render_body(
 ) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
     let calls_shortcodes = page.body.contains("{{") || page.body.contains("{%");
     let (expanded, shortcode_reads) = if calls_shortcodes {
-        let (expanded, reads) =
-            recording_reads(|| shortcodes::expand(&page.body, tera).map(std::borrow::Cow::Owned));
+        let (expanded, reads) = recording_reads(|| {
+            shortcodes::expand_in(&page.body, tera, Some(&page.lang)).map(std::borrow::Cow::Owned)
+        });
         (expanded, Some(reads))
     } else {
         (Ok(std::borrow::Cow::Borrowed(page.body.as_str())), None)
@@ -168,7 +169,15 @@ impl LinkTargets {
                 message,
                 help,
             };
-            let Some((path, ids)) = self.by_file.get(file) else {
+            // A translation links to the page in its own language when that page exists.
+            let own_language = page
+                .is_translation()
+                .then(|| {
+                    let stem = file.strip_suffix(".md")?;
+                    self.by_file.get(&format!("{stem}.{}.md", page.lang))
+                })
+                .flatten();
+            let Some((path, ids)) = own_language.or_else(|| self.by_file.get(file)) else {
                 let files: Vec<String> = self.by_file.keys().cloned().collect();
                 errors.push(fail(
                     format!(

@@ -93,6 +93,27 @@ pub struct PageContext<'a> {
     #[serde(skip)]
     pub og: Option<OgImage>,
     pub extra: &'a BTreeMap<String, yaml::Value>,
+    /// The page's language code.
+    pub lang: &'a str,
+    /// Every language's version of the page, this one included, in the order of `languages:`.
+    pub translations: Vec<TranslationContext>,
+}
+
+/// One language's version of a page, as language switchers and `hreflang` links need it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationContext {
+    /// The language code (`ru`).
+    pub lang: String,
+    /// The language's name in itself (`Русский`).
+    pub name: String,
+    /// The title of that version.
+    pub title: String,
+    /// Its site path (`/ru/speakers/`).
+    pub path: String,
+    /// Its full URL.
+    pub permalink: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
 }
 
 /// `section`: its own page fields plus its listings.
@@ -105,7 +126,10 @@ pub struct SectionContext<'a> {
 }
 
 fn page_title<'a>(page: &'a Page, config: &'a Config) -> &'a str {
-    page.front.title.as_deref().unwrap_or(&config.title)
+    page.front
+        .title
+        .as_deref()
+        .unwrap_or_else(|| config.title_in(&page.lang))
 }
 
 fn cite<'a>(config: &'a Config, id: &str) -> Option<&'a Source> {
@@ -140,9 +164,50 @@ pub fn quotes_of<'a>(page: &'a Page, config: &'a Config) -> Vec<QuoteContext<'a>
         .collect()
 }
 
-/// `site`, with every figure and quote of the site gathered in listing order.
-pub fn site_context<'a>(site: &'a Site, config: &'a Config) -> SiteContext<'a> {
-    let mut pages: Vec<&Page> = site.all_pages().collect();
+/// `site` as the pages of `lang` see it: the site's title, description and menu in that
+/// language, and the figures and quotes of its pages. The default language's is the global
+/// `site`; the others are given to their pages.
+pub fn site_value(
+    site: &Site,
+    config: &Config,
+    lang: &str,
+    strings: &crate::i18n::Strings,
+) -> tera::Value {
+    let data = site_context(site, config, lang);
+    let mut value = match serde_json::to_value(&data) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    value.insert("title".into(), config.title_in(lang).into());
+    value.insert("description".into(), config.description_in(lang).into());
+    value.insert("lang".into(), lang.into());
+    value.insert("home".into(), config.language_root(lang).into());
+    let nav: Vec<serde_json::Value> = config
+        .nav
+        .iter()
+        .map(|item| {
+            let path = translated_path(site, &item.path, lang);
+            let title = strings
+                .get(lang, &format!("nav.{}", item.path))
+                .unwrap_or(&item.title);
+            serde_json::json!({ "title": title, "path": path })
+        })
+        .collect();
+    value.insert("nav".into(), nav.into());
+    tera::Value::from_serializable(&value)
+}
+
+/// The path of `lang`'s version of the page at `path`, or `path` when it has none.
+pub fn translated_path(site: &Site, path: &str, lang: &str) -> String {
+    site.all_pages()
+        .find(|page| page.path == path)
+        .and_then(|page| page.translations.iter().find(|t| t.lang == lang))
+        .map_or_else(|| path.to_string(), |t| t.path.clone())
+}
+
+/// `site`, with every figure and quote of the pages in `lang` gathered in listing order.
+pub fn site_context<'a>(site: &'a Site, config: &'a Config, lang: &str) -> SiteContext<'a> {
+    let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == lang).collect();
     pages.sort_by(|a, b| listing_order(a, b));
     SiteContext {
         config,
@@ -157,7 +222,10 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
     let front = &page.front;
     PageContext {
         title: page_title(page, config),
-        description: front.description.as_deref().unwrap_or(&config.description),
+        description: front
+            .description
+            .as_deref()
+            .unwrap_or_else(|| config.description_in(&page.lang)),
         date: front.date.as_ref(),
         weight: front.weight,
         content: &md.html,
@@ -183,7 +251,31 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         og_image: String::new(),
         og: None,
         extra: &front.extra,
+        lang: &page.lang,
+        translations: translations_of(page, config),
     }
+}
+
+fn translations_of(page: &Page, config: &Config) -> Vec<TranslationContext> {
+    if page.translations.len() < 2 {
+        return Vec::new();
+    }
+    page.translations
+        .iter()
+        .map(|t| TranslationContext {
+            lang: t.lang.clone(),
+            name: config
+                .language(&t.lang)
+                .map_or_else(|| t.lang.clone(), |l| l.name.clone()),
+            title: t
+                .title
+                .clone()
+                .unwrap_or_else(|| config.title_in(&t.lang).to_string()),
+            path: t.path.clone(),
+            permalink: join_url(&config.base_url, &t.path),
+            current: t.path == page.path,
+        })
+        .collect()
 }
 
 impl<'a> PageContext<'a> {
@@ -255,5 +347,7 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         og_image: String::new(),
         og: None,
         extra: &NO_EXTRA,
+        lang: &config.language,
+        translations: Vec::new(),
     }
 }

@@ -104,14 +104,32 @@ pub struct RenderedFile {
 /// Step 1. Puts the site-wide data into the templates: the `site` variable and the figures
 /// that `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
 pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
-    let site_data = site_context(site, config);
-    let figures = site_data
-        .figures
-        .iter()
-        .filter_map(|f| Some((f.figure.id.clone()?, tera::Value::from_serializable(f))))
-        .collect();
-    write_index(templates).figures = figures;
-    templates.tera.global_context().insert("site", &site_data);
+    let figures_of =
+        |data: &context::SiteContext<'_>| -> std::collections::BTreeMap<String, tera::Value> {
+            data.figures
+                .iter()
+                .filter_map(|f| Some((f.figure.id.clone()?, tera::Value::from_serializable(f))))
+                .collect()
+        };
+    let default = config.default_language();
+    let site_data = site_context(site, config, default);
+    write_index(templates).figures = figures_of(&site_data);
+    let global = context::site_value(site, config, default, &templates.strings);
+    templates.tera.global_context().insert_value("site", global);
+    let mut by_lang = std::collections::BTreeMap::new();
+    let mut translated = std::collections::BTreeMap::new();
+    for lang in config.other_languages() {
+        translated.insert(
+            lang.to_string(),
+            figures_of(&site_context(site, config, lang)),
+        );
+        by_lang.insert(
+            lang.to_string(),
+            context::site_value(site, config, lang, &templates.strings),
+        );
+    }
+    write_index(templates).translated_figures = translated;
+    templates.site_by_lang = by_lang;
 }
 
 /// Step 2. Renders the Markdown of the pages at `selected` (indices into
@@ -240,7 +258,7 @@ pub fn render_documents(
                 if index < sections {
                     let listing = listing(index);
                     let head = with_head(&listing.header, site, page, config, templates);
-                    let mut context = Context::new();
+                    let mut context = language_context(templates, page);
                     context.insert(
                         "section",
                         &SectionView {
@@ -258,7 +276,7 @@ pub fn render_documents(
                     (file, head.og)
                 } else {
                     let head = with_head(&context(index), site, page, config, templates);
-                    let mut context = Context::new();
+                    let mut context = language_context(templates, page);
                     context.insert("page", &head);
                     (
                         render_document(&templates.tera, page, "page.html", &context),
@@ -277,6 +295,17 @@ pub fn render_documents(
         .collect()
 }
 
+/// A render context with `lang`, and, for a page in a language other than the default, that
+/// language's `site` (shadowing the global one).
+fn language_context(templates: &Templates, page: &Page) -> Context {
+    let mut context = Context::new();
+    context.insert("lang", &page.lang);
+    if let Some(site) = templates.site_by_lang.get(&page.lang) {
+        context.insert_value("site", site.clone());
+    }
+    context
+}
+
 /// The template page `index` of [`Site::all_pages`] renders with.
 pub fn template_of<'a>(site: &'a Site, page: &'a Page, index: usize) -> &'a str {
     page.front
@@ -286,10 +315,11 @@ pub fn template_of<'a>(site: &'a Site, page: &'a Page, index: usize) -> &'a str 
 }
 
 fn default_template(site: &Site, index: usize) -> &'static str {
-    match index {
-        0 => "index.html",
-        i if i < site.sections.len() => "section.html",
-        _ => "page.html",
+    match site.sections.get(index) {
+        // Each language's home section (`_index.md`, `_index.ru.md`).
+        Some(section) if section.page.key == "_index.md" => "index.html",
+        Some(_) => "section.html",
+        None => "page.html",
     }
 }
 
@@ -402,6 +432,7 @@ pub const NOT_FOUND_TEMPLATE: &str = "404.html";
 pub fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error> {
     let contents = if tera.contains_template(NOT_FOUND_TEMPLATE) {
         let mut context = Context::new();
+        context.insert("lang", &config.language);
         context.insert("page", &not_found_context(config));
         tera.render(NOT_FOUND_TEMPLATE, &context)
             .map_err(|err| Error::TemplateRender {

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 use tera::{Kwargs, State, Tera};
 
 use crate::config::Config;
-use crate::date::{Date, MONTH_NAMES};
+use crate::date::Date;
 use crate::error::{Error, tera_report};
 use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text, site_files};
 use crate::slash::slashed;
@@ -26,6 +26,10 @@ pub struct Templates {
     pub texts: BTreeMap<String, String>,
     /// The content hash of each file of `static/`, by its path there, as `asset()` uses them.
     pub fingerprints: BTreeMap<String, String>,
+    /// The interface strings of every language, as `trans()` reads them.
+    pub strings: crate::i18n::Strings,
+    /// `site` for the pages of each language other than the default (whose `site` is global).
+    pub site_by_lang: BTreeMap<String, tera::Value>,
 }
 
 /// Which of the costlier fields and functions some template mentions.
@@ -42,8 +46,10 @@ pub struct TemplateNeeds {
 /// What the lookup functions can find, as template values.
 #[derive(Default)]
 pub(super) struct SiteIndex {
-    /// Figures by their `id`.
+    /// Figures by their `id`, in the default language.
     pub figures: BTreeMap<String, tera::Value>,
+    /// Figures by language (other than the default), then `id`: as the translation states them.
+    pub translated_figures: BTreeMap<String, BTreeMap<String, tera::Value>>,
     /// Pages by site path (`/speakers/mamin/`), without their rendered content.
     pub pages: BTreeMap<String, tera::Value>,
     /// Sections by site path, with their page listings.
@@ -65,6 +71,7 @@ impl Templates {
             let site = site.clone();
             templates.tera.global_context().insert("site", &site);
         }
+        templates.site_by_lang = self.site_by_lang.clone();
         Ok(templates)
     }
 }
@@ -95,6 +102,9 @@ fn load_with_index(
     let texts: Vec<(String, String)> = sources.clone();
     let mut tera = Tera::new();
     register_functions(&mut tera, config, &index);
+    let (strings, string_errors) = crate::i18n::load(root, config);
+    errors.extend(string_errors);
+    register_trans(&mut tera, config, strings.clone());
     let fingerprints = fingerprint_static_files(root);
     register_asset(&mut tera, config, fingerprints.clone());
     if let Err(err) = tera.add_raw_templates(sources) {
@@ -109,6 +119,8 @@ fn load_with_index(
             needs: head,
             texts: texts.into_iter().collect(),
             fingerprints,
+            strings,
+            site_by_lang: BTreeMap::new(),
         })
     } else {
         Err(errors)
@@ -131,13 +143,61 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
         let base = if absolute { &base_url } else { &base_path };
         Ok::<_, tera::Error>(join_url(base, &path))
     });
-    register_lookup(tera, index, "get_figure", "id", "figure", |i| &i.figures);
+    register_get_figure(tera, index, config.default_language());
     register_lookup(tera, index, "get_page", "path", "page", |i| &i.pages);
     register_lookup(tera, index, "get_section", "path", "section", |i| {
         &i.sections
     });
     tera.register_filter("date", format_date);
     tera.register_filter("markdown", markdown_filter);
+}
+
+/// `get_figure(id="coverage")`, and `get_figure(id="coverage", lang="ru")` for the figure as
+/// a translation states it (its value and label in that language; source and quote the
+/// original's).
+fn register_get_figure(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, default: &str) {
+    let index = Arc::clone(index);
+    let default = default.to_string();
+    tera.register_function("get_figure", move |kwargs: Kwargs, _: &State| {
+        let id: String = kwargs.must_get("id")?;
+        let lang: Option<String> = kwargs.get("lang")?;
+        record("get_figure", &id);
+        let index = index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let translated = lang
+            .filter(|lang| *lang != default)
+            .and_then(|lang| index.translated_figures.get(&lang)?.get(&id).cloned());
+        translated
+            .or_else(|| index.figures.get(&id).cloned())
+            .ok_or_else(|| {
+                let known: Vec<&str> = index.figures.keys().map(String::as_str).collect();
+                tera::Error::message(format!(
+                    "no figure has `id: {id}`; known: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })
+    });
+}
+
+/// `trans(key="last_updated", lang=lang)`: the interface string `key` in `lang` (the default
+/// language when `lang` is left out), from `i18n/<lang>.yaml`.
+fn register_trans(tera: &mut Tera, config: &Config, strings: crate::i18n::Strings) {
+    let default = config.default_language().to_string();
+    tera.register_function("trans", move |kwargs: Kwargs, _: &State| {
+        let key: String = kwargs.must_get("key")?;
+        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| default.clone());
+        strings.get(&lang, &key).map(str::to_string).ok_or_else(|| {
+            tera::Error::message(format!(
+                "{} has no string `{key}`; add it there",
+                crate::i18n::file_of(&lang).display()
+            ))
+        })
+    });
 }
 
 /// `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML; markup
@@ -296,24 +356,29 @@ impl Templates {
 /// `page.date | date(format="%-d %B %Y")` → `5 February 2021`. Reads the ISO text dates print
 /// as (a day, or a day with a time and its offset) and formats the day as written. Understands
 /// `%Y`, `%m`, `%d`, `%-d`, `%B` and `%b`; the default format is `%-d %B %Y`.
+/// `{{ page.date | date }}`: `5 February 2021`; with `lang="ru"` the language's own form
+/// (`5 февраля 2021 г.`, `2021 жылғы 5 ақпан`); with `format` the strftime-like fields, month
+/// names in `lang`.
 fn format_date(value: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<String> {
-    let format: String = kwargs
-        .get("format")?
-        .unwrap_or_else(|| "%-d %B %Y".to_string());
+    let format: Option<String> = kwargs.get("format")?;
+    let lang: String = kwargs.get("lang")?.unwrap_or_else(|| "en".to_string());
     let Ok(date) = Date::parse(value) else {
         return Err(tera::Error::message(format!(
             "`date` filter: `{value}` is not a YYYY-MM-DD date"
         )));
     };
+    let Some(format) = format else {
+        return Ok(crate::date::long_date(&date, &lang));
+    };
     let (year, month, day) = date.ymd();
-    let month_name = MONTH_NAMES[usize::from(month) - 1];
+    let month_name = crate::date::month_names(&lang)[usize::from(month) - 1];
     Ok(format
         .replace("%Y", &format!("{year:04}"))
         .replace("%m", &format!("{month:02}"))
         .replace("%-d", &day.to_string())
         .replace("%d", &format!("{day:02}"))
         .replace("%B", month_name)
-        .replace("%b", &month_name[..3]))
+        .replace("%b", &month_name.chars().take(3).collect::<String>()))
 }
 
 #[cfg(test)]
