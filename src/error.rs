@@ -554,6 +554,8 @@ pub enum WarningKind {
     MissingAlt,
     /// A heading that skips a level.
     SkippedHeadingLevel,
+    /// A page of the default language with no translation into one of the site's languages.
+    Untranslated,
     /// An `id` used twice in one page.
     DuplicateId,
 }

@@ -43,8 +43,10 @@ struct Document<'a> {
 }
 
 /// Every figure and quote of the site, pages in listing order.
-pub fn records<'a>(site: &'a Site, config: &'a Config) -> Vec<Record<'a>> {
-    let mut pages: Vec<&Page> = site.all_pages().collect();
+/// The figures and quotes of the pages in `lang`, in listing order (a translation's records
+/// carry its translated labels; the quotes stay the speakers' exact words).
+pub fn records<'a>(site: &'a Site, config: &'a Config, lang: &str) -> Vec<Record<'a>> {
+    let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == lang).collect();
     pages.sort_by(|a, b| listing_order(a, b));
     let source_url = |id: &str| {
         config

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, BuildOptions, Config};
 use crate::content::{self, Site};
-use crate::error::{BuildFailure, Error, Warning};
-use crate::paths::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR, read_text};
+use crate::error::{BuildFailure, Error, Warning, WarningKind};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, I18N_DIR, STATIC_DIR, TEMPLATES_DIR, read_text};
 use crate::render::{self, RenderOutput, RenderedFile, Templates};
 use crate::slash::slashed;
 use crate::social::OgImage;
@@ -234,6 +234,9 @@ fn finish(project: &mut Project, root: &Path) {
     project.warnings = project.rendered.warnings.clone();
     project.warnings.extend(audit::audit_html(&files));
     project.warnings.extend(lint::root_relative_urls(root));
+    project
+        .warnings
+        .extend(untranslated(&project.site, &project.config));
     project.og_images = linked_previews(&project.rendered, &files);
     let all_files = project.files();
     let collisions = output::collisions(
@@ -243,6 +246,28 @@ fn finish(project: &mut Project, root: &Path) {
         &project.og_images,
     );
     project.errors.extend(collisions);
+}
+
+/// The pages of the default language that some other language lacks: `check` lists them;
+/// the language switcher and the alternates of those pages leave that language out.
+fn untranslated(site: &Site, config: &Config) -> Vec<Warning> {
+    let others = config.other_languages();
+    site.all_pages()
+        .filter(|page| !page.is_translation() && !others.is_empty())
+        .filter_map(|page| {
+            let missing: Vec<&str> = others
+                .iter()
+                .copied()
+                .filter(|lang| !page.translations.iter().any(|t| t.lang == *lang))
+                .collect();
+            (!missing.is_empty()).then(|| Warning {
+                kind: WarningKind::Untranslated,
+                path: page.file.clone(),
+                line: 0,
+                message: format!("has no translation into {}", missing.join(", ")),
+            })
+        })
+        .collect()
 }
 
 fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgImage> {
@@ -403,7 +428,8 @@ impl Project {
         let mut static_changed: Vec<String> = Vec::new();
         let mut sources_changed = false;
         for path in changed {
-            if path == Path::new(CONFIG_FILE) {
+            // site.yaml and the interface strings reach every page.
+            if path == Path::new(CONFIG_FILE) || path.starts_with(I18N_DIR) {
                 return Ok(Err(NeedsFullBuild));
             } else if path.starts_with(TEMPLATES_DIR) {
                 templates_changed = true;

@@ -47,12 +47,17 @@ fn cited_sources<'a>(page: &Page, config: &'a Config) -> Vec<&'a Source> {
 /// The page's JSON-LD, ready to put inside `<script type="application/ld+json">`.
 pub fn json_ld(page: &Page, config: &Config) -> String {
     let url = join_url(&config.base_url, &page.path);
-    let title = page.front.title.as_deref().unwrap_or(&config.title);
+    let lang = page.lang.as_str();
+    let title = page
+        .front
+        .title
+        .as_deref()
+        .unwrap_or_else(|| config.title_in(lang));
     let description = page
         .front
         .description
         .as_deref()
-        .unwrap_or(&config.description);
+        .unwrap_or_else(|| config.description_in(lang));
     let event_id = format!("{}#event", config.base_url);
     let mut web_page = json!({
         "@type": "WebPage",
@@ -60,8 +65,8 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
         "url": url,
         "name": title,
         "description": description,
-        "inLanguage": config.language,
-        "isPartOf": { "@type": "WebSite", "name": config.title, "url": config.base_url },
+        "inLanguage": lang,
+        "isPartOf": { "@type": "WebSite", "name": config.title_in(lang), "url": config.base_url },
         "citation": cited_sources(page, config).iter().map(|s| json!({
             "@type": "NewsArticle",
             "headline": s.title,
@@ -77,7 +82,7 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
         web_page["about"] = json!({ "@id": event_id });
     }
     let mut graph = vec![web_page];
-    if page.path == "/" {
+    if page.path == "/" || page.path == config.language_root(lang) {
         if let Some(event) = &config.event {
             let mut event_node = json!({
                 "@type": "Event",
@@ -93,15 +98,17 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
             }
             graph.push(event_node);
         }
+        let root = join_url(&config.base_url, &config.language_root(lang));
         graph.push(json!({
             "@type": "Dataset",
-            "name": format!("Figures and quotes of {}", config.title),
-            "description": format!("Every figure and quotation on {}, with who said it, the exact words and the published source.", config.title),
-            "url": join_url(&config.base_url, "figures/"),
+            "name": format!("Figures and quotes of {}", config.title_in(lang)),
+            "description": format!("Every figure and quotation on {}, with who said it, the exact words and the published source.", config.title_in(lang)),
+            "inLanguage": lang,
+            "url": join_url(&root, "figures/"),
             "isBasedOn": config.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
             "distribution": [
-                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": join_url(&config.base_url, opendata::JSON_FILE) },
-                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": join_url(&config.base_url, opendata::CSV_FILE) },
+                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": join_url(&root, opendata::JSON_FILE) },
+                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": join_url(&root, opendata::CSV_FILE) },
             ],
         }));
     }

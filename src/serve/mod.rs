@@ -16,7 +16,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::config::BuildOptions;
 use crate::error::{BuildFailure, Error};
-use crate::paths::{CONFIG_FILE, CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::paths::{CONFIG_FILE, CONTENT_DIR, I18N_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR};
 pub use session::{RebuildScope, Rebuilt, Session};
 
 /// What `factsheet serve` was asked for.
@@ -57,7 +57,13 @@ pub enum ServeEvent<'a> {
 }
 
 /// The folders of the site that serve watches, besides `site.yaml`.
-const WATCHED_DIRS: [&str; 4] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, SOURCES_DIR];
+const WATCHED_DIRS: [&str; 5] = [
+    CONTENT_DIR,
+    TEMPLATES_DIR,
+    STATIC_DIR,
+    SOURCES_DIR,
+    I18N_DIR,
+];
 
 /// How long the watcher waits for more changes before rebuilding (editors write in bursts).
 const DEBOUNCE: Duration = Duration::from_millis(30);
