@@ -107,8 +107,32 @@ pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Erro
             });
         }
     };
+    let missing = |list: &str, index: usize, key: &str, what: String| Error::Missing {
+        path: page.file.clone(),
+        line: item_field_line(&page.front_matter, list, index, "said_by")
+            .or_else(|| item_field_line(&page.front_matter, list, index, "value"))
+            .or_else(|| item_field_line(&page.front_matter, list, index, "text"))
+            .unwrap_or(0)
+            + page.front_matter_offset,
+        what,
+        help: format!("add `{key}:` to it; only a translation takes it from its original"),
+    };
     for (index, figure) in page.front.figures.iter().enumerate() {
         let what = format!("figure \"{}\"", figure.value);
+        if figure.source.is_empty() || figure.quote.is_empty() {
+            let key = if figure.source.is_empty() {
+                "source"
+            } else {
+                "quote"
+            };
+            errors.push(missing(
+                "figures",
+                index,
+                key,
+                format!("the `{key}` of {what}"),
+            ));
+            continue;
+        }
         check_source(
             what.clone(),
             &figure.source,
@@ -150,6 +174,28 @@ pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Erro
     }
     for (index, quote) in page.front.quotes.iter().enumerate() {
         let what = format!("quote of {}", quote.said_by);
+        if quote.text.is_empty() || quote.source.is_empty() {
+            let key = if quote.text.is_empty() {
+                "text"
+            } else {
+                "source"
+            };
+            errors.push(missing(
+                "quotes",
+                index,
+                key,
+                format!("the `{key}` of the {what}"),
+            ));
+            continue;
+        }
+        if quote.translation.is_some() {
+            errors.push(Error::InvalidValue {
+                path: page.file.clone(),
+                line: line_of("quotes", index, "translation"),
+                message: format!("the {what} has a `translation`, but this page is no translation"),
+                help: "put translations of quotes in the translated page (`page.ru.md`)".into(),
+            });
+        }
         check_source(
             what.clone(),
             &quote.source,

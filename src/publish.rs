@@ -103,6 +103,11 @@ fn sitemap(site: &Site, config: &Config) -> String {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&escape_xml(&join_url(&config.base_url, &page.path)));
         xml.push_str("</loc>\n");
+        // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
+        if let Some(modified) = last_change(page) {
+            xml.push_str(&format!("    <lastmod>{modified}</lastmod>\n"));
+        }
+        // The schema allows elements of other namespaces only after the sitemap's own.
         if page.translations.len() > 1 {
             for version in &page.translations {
                 xml.push_str(&format!(
@@ -121,10 +126,6 @@ fn sitemap(site: &Site, config: &Config) -> String {
                     escape_xml(&join_url(&config.base_url, &default.path))
                 ));
             }
-        }
-        // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
-        if let Some(modified) = last_change(page) {
-            xml.push_str(&format!("    <lastmod>{modified}</lastmod>\n"));
         }
         xml.push_str("  </url>\n");
     }
