@@ -338,3 +338,43 @@ fn an_original_figure_without_its_source_is_refused() {
         run.stderr
     );
 }
+
+/// The preview images are drawn with the bundled fonts: every letter of Russian and Kazakh must
+/// have a glyph there, or the image would show empty boxes.
+#[test]
+fn the_bundled_fonts_have_every_kazakh_and_russian_letter() {
+    use skrifa::MetadataProvider;
+    let letters = "абвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюяә";
+    let all: String = letters
+        .chars()
+        .chain(letters.chars().flat_map(char::to_uppercase))
+        .collect();
+    for font in ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] {
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("assets/fonts")
+                .join(font),
+        )
+        .expect("font");
+        let face = skrifa::FontRef::new(&bytes).expect("a font");
+        let charmap = face.charmap();
+        let missing: String = all.chars().filter(|c| charmap.map(*c).is_none()).collect();
+        assert!(missing.is_empty(), "{font} has no glyph for {missing}");
+    }
+}
+
+#[test]
+fn preview_images_draw_kazakh_text() {
+    let image = factsheet::social::og_image(
+        "Министр",
+        "Форум деректері",
+        Some(factsheet::social::KeyFigure {
+            value: "99%",
+            label: "Интернетпен қамту",
+            cite: "— Example News, 2021 жылғы 5 ақпан".into(),
+        }),
+    );
+    assert!(image.svg.contains("Интернетпен қамту"), "{}", image.svg);
+    let png = factsheet::social::render_png(&image.svg).expect("drawn");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+}

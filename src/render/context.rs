@@ -295,15 +295,21 @@ impl<'a> PageContext<'a> {
             return self;
         }
         let title = page_title(page, config);
+        // The image speaks the page's language: its title, the site's title in that language,
+        // and the source's date as that language writes it.
         let key_figure = figure.map(|f| social::KeyFigure {
             value: &f.value,
             label: &f.label,
             cite: match cite(config, &f.source) {
-                Some(source) => format!("Source: {}, {}", source.publisher, source.date),
-                None => format!("Source: {}", f.source),
+                Some(source) => format!(
+                    "— {}, {}",
+                    source.publisher,
+                    crate::date::long_date(&source.date, &page.lang)
+                ),
+                None => format!("— {}", f.source),
             },
         });
-        let image = social::og_image(title, &config.title, key_figure);
+        let image = social::og_image(title, config.title_in(&page.lang), key_figure);
         self.og_image = join_url(&config.base_url, &image.output_path);
         self.og = Some(image);
         self

@@ -380,10 +380,11 @@ pub(crate) fn with_head<'a>(
 /// The figure a page's preview shows: its first, or on the home page, the site's first.
 pub(crate) fn key_figure<'a>(site: &'a Site, page: &'a Page) -> Option<&'a Figure> {
     page.front.figures.first().or_else(|| {
-        if page.path != "/" {
+        // A language's home page shows the first figure of that language's pages.
+        if page.key != "_index.md" {
             return None;
         }
-        let mut pages: Vec<&Page> = site.all_pages().collect();
+        let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == page.lang).collect();
         pages.sort_by(|a, b| listing_order(a, b));
         pages.into_iter().find_map(|p| p.front.figures.first())
     })
