@@ -239,7 +239,8 @@ pub fn apply_translations(site: &mut Site) -> Vec<Error> {
         .iter_mut()
         .map(|s| &mut s.page)
         .chain(site.pages.iter_mut());
-    for page in pages.filter(|p| p.is_translation()) {
+    // A language's home section without a file translates nothing.
+    for page in pages.filter(|p| p.is_translation() && p.written) {
         if let Some((file, figures, quotes)) = originals.get(&page.key) {
             errors.extend(translate_figures(page, file, figures));
             errors.extend(translate_quotes(page, file, quotes));

@@ -34,8 +34,9 @@ pub fn file_of(lang: &str) -> PathBuf {
     Path::new(I18N_DIR).join(format!("{lang}.yaml"))
 }
 
-/// Reads `i18n/<code>.yaml` for every language of `config`. A site in one language needs no
-/// file; a site with `languages:` needs one per language.
+/// Reads `i18n/<code>.yaml` for every language of `config`. A language without a file has no
+/// strings: templates that call `trans()` fail on it, and if the default language has a file,
+/// each of its keys is reported missing in the others.
 pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Error>) {
     let mut strings = Strings::default();
     let mut errors = Vec::new();
@@ -44,17 +45,10 @@ pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Error>) {
     for lang in config.language_codes() {
         let file = file_of(lang);
         if !root.join(&file).is_file() {
-            if multilingual {
-                errors.push(Error::Missing {
-                    path: file.clone(),
-                    line: 1,
-                    what: format!("the interface strings of `{lang}`"),
-                    help: format!(
-                        "create {} with the keys of {} translated",
-                        file.display(),
-                        file_of(config.default_language()).display()
-                    ),
-                });
+            // No file is no strings: fine for templates that call no `trans()`; when the
+            // default language has strings, every key is reported missing below.
+            if multilingual && lang != config.default_language() {
+                strings.by_lang.insert(lang.to_string(), BTreeMap::new());
             }
             continue;
         }

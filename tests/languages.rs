@@ -378,3 +378,33 @@ fn preview_images_draw_kazakh_text() {
     let png = factsheet::social::render_png(&image.svg).expect("drawn");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
 }
+
+/// `factsheet init`'s starter becomes bilingual by listing the languages and adding a file.
+#[test]
+fn the_starter_site_takes_a_second_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    let root_arg = root.to_str().expect("utf-8").to_string();
+    let run = common::run_factsheet(&["init", &root_arg], dir.path());
+    assert!(run.success(), "{}", run.stderr);
+    let config = std::fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
+    let config = config.replace(
+        "language: en\n",
+        "languages:\n  - code: en\n    name: English\n    default: true\n  - code: ru\n    name: Русский\n    title: Мои факты\n",
+    );
+    std::fs::write(root.join("site.yaml"), config).expect("write");
+    std::fs::write(
+        root.join("content/about.ru.md"),
+        "---\ntitle: О сайте\n---\nСайт с фактами.\n",
+    )
+    .expect("write");
+    let run = common::run_factsheet(&["build", "--root", &root_arg], dir.path());
+    assert!(run.success(), "{}", run.stderr);
+    let about = std::fs::read_to_string(root.join("public/ru/about/index.html")).expect("built");
+    assert!(about.contains(r#"<html lang="ru">"#), "{about}");
+    assert!(about.contains(r#"hreflang="en""#), "{about}");
+    assert!(
+        about.contains(r#"<span lang="ru" aria-current="true">Русский</span>"#),
+        "{about}"
+    );
+}

@@ -40,6 +40,8 @@ pub struct Page {
     /// The pages with its key, itself included, in the order of `languages:` (empty until the
     /// site is arranged; one entry on a site in one language).
     pub translations: Vec<Translation>,
+    /// Whether a file holds it: a language's home section exists without one.
+    pub written: bool,
 }
 
 /// One language's version of a page, for language switchers and `hreflang` alternates.
@@ -242,6 +244,7 @@ pub fn load_file(root: &Path, file: &Path, languages: &Languages) -> Result<(Pag
         lang: place.lang,
         key: place.key,
         translations: Vec::new(),
+        written: true,
     };
     Ok((page, is_section))
 }
@@ -425,6 +428,7 @@ fn build_tree(
             lang,
             key: "_index.md".to_string(),
             translations: Vec::new(),
+            written: false,
         });
     }
     // BTreeMap order puts "/" first, so the home section is index 0.
