@@ -221,9 +221,17 @@ pub fn check_page(page: &Page, config: &Config, texts: &SourceTexts) -> Vec<Erro
 /// and the speakers' exact words untouched (`text:` is the original's; a translation goes in
 /// `translation:`). Each problem names the translation's file and line.
 pub fn apply_translations(site: &mut Site) -> Vec<Error> {
+    let translated: std::collections::HashSet<&str> = site
+        .all_pages()
+        .filter(|p| p.is_translation())
+        .map(|p| p.key.as_str())
+        .collect();
+    if translated.is_empty() {
+        return Vec::new();
+    }
     let originals: BTreeMap<String, (PathBuf, Vec<Figure>, Vec<Quote>)> = site
         .all_pages()
-        .filter(|p| !p.is_translation())
+        .filter(|p| !p.is_translation() && translated.contains(p.key.as_str()))
         .map(|p| {
             let facts = (
                 p.file.clone(),

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::date::Date;
 use crate::error::Error;
 use crate::paths::{CONTENT_DIR, read_text};
 use crate::url;
@@ -58,7 +59,11 @@ pub struct Translation {
 impl Page {
     /// Whether this page is a translation (its file names another language than the default).
     pub fn is_translation(&self) -> bool {
-        self.key != link_key_of(&self.file)
+        // The key ends in the original's file name (`mamin.md`); a translation's is `mamin.ru.md`.
+        let original_name = self.key.rsplit('/').next().unwrap_or(&self.key);
+        self.file
+            .file_name()
+            .is_none_or(|name| name.to_str() != Some(original_name))
     }
 }
 
@@ -84,14 +89,6 @@ impl Languages {
                 .collect(),
         }
     }
-}
-
-/// The name `@/` links give a content file: its path inside `content/`, with `/`.
-fn link_key_of(file: &Path) -> String {
-    crate::slash::parts(file)
-        .skip(1)
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// A folder's `_index.md`: a page that lists the pages and sections below it.
@@ -336,22 +333,41 @@ fn check_language_folders(
 /// `weight` and `template`, and `updated` unless it sets its own; so listings in every
 /// language have the same order.
 fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Page>) {
-    let originals: std::collections::HashMap<String, FrontMatter> = pages
+    type Inherited = (Option<Date>, Option<i64>, Option<String>, Option<Date>);
+    let translated: std::collections::HashSet<String> = pages
         .iter()
         .chain(sections.values())
-        .filter(|p| !p.is_translation())
-        .map(|p| (p.key.clone(), p.front.clone()))
+        .filter(|p| p.is_translation())
+        .map(|p| p.key.clone())
+        .collect();
+    if translated.is_empty() {
+        return;
+    }
+    let originals: std::collections::HashMap<String, Inherited> = pages
+        .iter()
+        .chain(sections.values())
+        .filter(|p| !p.is_translation() && translated.contains(&p.key))
+        .map(|p| {
+            let front = &p.front;
+            let inherited = (
+                front.date.clone(),
+                front.weight,
+                front.template.clone(),
+                front.updated.clone(),
+            );
+            (p.key.clone(), inherited)
+        })
         .collect();
     for page in pages.iter_mut().chain(sections.values_mut()) {
         if !page.is_translation() {
             continue;
         }
-        if let Some(original) = originals.get(&page.key) {
+        if let Some((date, weight, template, updated)) = originals.get(&page.key) {
             let front = &mut page.front;
-            front.date = front.date.take().or_else(|| original.date.clone());
-            front.weight = front.weight.or(original.weight);
-            front.template = front.template.take().or_else(|| original.template.clone());
-            front.updated = front.updated.take().or_else(|| original.updated.clone());
+            front.date = front.date.take().or_else(|| date.clone());
+            front.weight = front.weight.or(*weight);
+            front.template = front.template.take().or_else(|| template.clone());
+            front.updated = front.updated.take().or_else(|| updated.clone());
         }
     }
 }
