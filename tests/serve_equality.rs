@@ -346,3 +346,43 @@ fn get_page_data_is_fresh_after_a_body_edit() {
     );
     run_sequence(&steps).unwrap();
 }
+
+/// Edits of a site in several languages: a translation's body, its original's body (whose
+/// figures and shortcodes the translation shares), the interface strings, a new translation.
+/// After each, serve's folder equals a fresh build.
+#[test]
+fn edits_in_every_language_equal_a_fresh_build() {
+    let site = TestSite::fixture("multilingual");
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("serve");
+    let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
+    session.build_all().unwrap();
+    let edits: [(&str, &dyn Fn(&str) -> String); 4] = [
+        ("content/speakers/minister.ru.md", &|t| {
+            t.replace("См.", "Смотрите")
+        }),
+        ("content/speakers/minister.md", &|t| {
+            t.replace("See", "Read about")
+        }),
+        ("i18n/ru.yaml", &|t| t.replace("Обновлено", "Дата")),
+        ("content/speakers/deputy.kk.md", &|_| {
+            "---\ntitle: Орынбасар\n---\nОрынбасар да сөйледі.\n".to_string()
+        }),
+    ];
+    for (file, change) in edits {
+        let path = site.root().join(file);
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        fs::write(&path, change(&text)).unwrap();
+        session
+            .apply(&[PathBuf::from(file)])
+            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let (_keep, built) = fresh_build(site.root()).expect("the site builds");
+        let diff = differences(&snapshot(&out_dir), &built);
+        assert!(diff.is_empty(), "after {file}:\n{}", diff.join("\n"));
+    }
+    let ru = fs::read_to_string(out_dir.join("ru/speakers/minister/index.html")).unwrap();
+    assert!(
+        ru.contains("Смотрите") && ru.contains("Дата: 5 февраля 2021 г."),
+        "{ru}"
+    );
+}
