@@ -357,7 +357,8 @@ fn edits_in_every_language_equal_a_fresh_build() {
     let out_dir = out.path().join("serve");
     let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
     session.build_all().unwrap();
-    let edits: [(&str, &dyn Fn(&str) -> String); 4] = [
+    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+    let edits: [Edit; 4] = [
         ("content/speakers/minister.ru.md", &|t| {
             t.replace("См.", "Смотрите")
         }),
