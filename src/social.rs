@@ -38,11 +38,19 @@ pub struct KeyFigure<'a> {
     pub cite: String,
 }
 
+/// The width, in pixels, that the text may take: the image less its 80-pixel margins.
+const TEXT_WIDTH: f32 = (WIDTH - 160) as f32;
+
 /// The preview of a page titled `title` on the site `site_title`, with its key figure when it
-/// has one.
-pub fn og_image(title: &str, site_title: &str, figure: Option<KeyFigure<'_>>) -> OgImage {
-    let title_lines = wrap(title, 30, 3);
+/// has one, or else `tagline` (the site's description in the page's language).
+pub fn og_image(
+    title: &str,
+    site_title: &str,
+    figure: Option<KeyFigure<'_>>,
+    tagline: &str,
+) -> OgImage {
     let title_size = if figure.is_some() { 58 } else { 72 };
+    let title_lines = wrap(title, title_size as f32, 3);
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="#0b5d7a"/><rect x="0" y="0" width="{WIDTH}" height="14" fill="#f2b84b"/><text x="80" y="110" font-family="DejaVu Sans" font-size="30" fill="#cfe6ef">{}</text>"##,
         escape_markup(&truncate(site_title, 60))
@@ -64,7 +72,7 @@ pub fn og_image(title: &str, site_title: &str, figure: Option<KeyFigure<'_>>) ->
             ));
             figure.cite
         }
-        None => "Every figure cited and checked against its source".to_string(),
+        None => tagline.to_string(),
     };
     svg.push_str(&format!(
         r##"<text x="80" y="606" font-family="DejaVu Sans" font-size="22" fill="#cfe6ef">{}</text></svg>"##,
@@ -107,12 +115,36 @@ fn truncate(text: &str, max: usize) -> String {
     cut
 }
 
-/// Words of `text` in lines of at most `width` characters, at most `lines` lines.
-fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+/// How wide `text` is drawn in the bundled bold font at `size` pixels, from the font's own
+/// advance widths (a Cyrillic title is wider than a Latin one of as many letters).
+fn drawn_width(text: &str, size: f32) -> f32 {
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::new(FONT_BOLD) else {
+        return text.chars().count() as f32 * size * 0.7;
+    };
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(
+        skrifa::instance::Size::new(size),
+        skrifa::instance::LocationRef::default(),
+    );
+    text.chars()
+        .map(|c| {
+            charmap
+                .map(c)
+                .and_then(|glyph| metrics.advance_width(glyph))
+                .unwrap_or(size * 0.7)
+        })
+        .sum()
+}
+
+/// Words of `text` in lines that fit [`TEXT_WIDTH`] at `size` pixels, at most `lines` lines;
+/// the last ends in `…` when the text does not fit.
+fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
+    let fits = |line: &str| drawn_width(line, size) <= TEXT_WIDTH;
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match out.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+            Some(line) if fits(&format!("{line} {word}")) => {
                 line.push(' ');
                 line.push_str(word);
             }
@@ -122,7 +154,15 @@ fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
     if out.len() > lines {
         out.truncate(lines);
         if let Some(last) = out.last_mut() {
-            *last = truncate(&format!("{last} …"), width);
+            last.push_str(" …");
+        }
+    }
+    // A single word longer than the line is cut to fit.
+    for line in &mut out {
+        while !fits(line) && line.chars().count() > 2 {
+            let mut shorter: String = line.chars().take(line.chars().count() - 2).collect();
+            shorter.push('…');
+            *line = shorter;
         }
     }
     out
@@ -133,13 +173,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn titles_wrap_and_truncate() {
-        assert_eq!(
-            wrap("Digital Almaty 2021 at a glance", 20, 3),
-            ["Digital Almaty 2021", "at a glance"]
-        );
-        assert_eq!(wrap("a b c d e f", 3, 2).len(), 2);
+    fn titles_wrap_to_the_drawn_width_in_any_script() {
+        for title in [
+            "Digital Almaty 2021 at a glance: every figure with its source",
+            "Digital Almaty 2021 қысқаша: әрбір сан өз дереккөзімен, Қазақстан",
+            "Цифровой Алматы 2021: коротко о главном, каждая цифра с источником",
+        ] {
+            let lines = wrap(title, 72.0, 3);
+            assert!(lines.len() > 1, "{title}: {lines:?}");
+            for line in &lines {
+                assert!(drawn_width(line, 72.0) <= TEXT_WIDTH, "{line} overflows");
+            }
+        }
+        // Cyrillic letters are wider than Latin ones: fewer fit on a line.
+        assert!(drawn_width("ЖЖЖЖЖ", 72.0) > drawn_width("iiiii", 72.0));
+        assert_eq!(wrap("a b c d e f", 72.0, 2).len(), 1);
         assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_word_longer_than_the_line_is_cut_to_fit() {
+        let lines = wrap(&"Ж".repeat(80), 72.0, 3);
+        assert_eq!(lines.len(), 1);
+        assert!(drawn_width(&lines[0], 72.0) <= TEXT_WIDTH);
+        assert!(lines[0].ends_with('…'));
     }
 
     #[test]
@@ -149,10 +206,12 @@ mod tests {
             label: "coverage",
             cite: "Source: Kazinform, 5 February 2021".into(),
         };
-        let a = og_image("Title", "Site", Some(figure()));
-        assert_eq!(a, og_image("Title", "Site", Some(figure())));
+        let a = og_image("Title", "Site", Some(figure()), "Tagline");
+        assert_eq!(a, og_image("Title", "Site", Some(figure()), "Tagline"));
         assert!(a.svg.contains("Source: Kazinform, 5 February 2021"));
-        assert_ne!(a.output_path, og_image("Title", "Site", None).output_path);
+        let plain = og_image("Title", "Site", None, "Tagline");
+        assert_ne!(a.output_path, plain.output_path);
+        assert!(plain.svg.contains("Tagline"));
         assert!(a.output_path.starts_with("og/") && a.output_path.ends_with(".png"));
     }
 }

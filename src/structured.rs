@@ -82,7 +82,9 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
         web_page["about"] = json!({ "@id": event_id });
     }
     let mut graph = vec![web_page];
-    if page.path == "/" || page.path == config.language_root(lang) {
+    // The event and the dataset are described once, in the default language, on its home
+    // page; translated pages point at the event by its `@id`.
+    if page.path == "/" {
         if let Some(event) = &config.event {
             let mut event_node = json!({
                 "@type": "Event",

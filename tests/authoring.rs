@@ -222,21 +222,7 @@ fn new_tab_links_get_noopener() {
 fn check_passes_the_real_site_and_writes_nothing() {
     let root = env!("CARGO_MANIFEST_DIR");
     let scratch = tempfile::tempdir().expect("temp");
-    common::copy_tree(
-        std::path::Path::new(root).join("content").as_path(),
-        &scratch.path().join("content"),
-    );
-    for dir in ["templates", "static", "sources"] {
-        common::copy_tree(
-            &std::path::Path::new(root).join(dir),
-            &scratch.path().join(dir),
-        );
-    }
-    std::fs::copy(
-        std::path::Path::new(root).join("site.yaml"),
-        scratch.path().join("site.yaml"),
-    )
-    .expect("copy");
+    common::copy_site(std::path::Path::new(root), scratch.path());
     let before = snapshot(scratch.path());
     let run = run_factsheet(
         &["check", "--root", scratch.path().to_str().expect("utf-8")],
@@ -245,7 +231,7 @@ fn check_passes_the_real_site_and_writes_nothing() {
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("check: 0 errors, 0 warnings in 7 pages; nothing was written"),
+            .contains("check: 0 errors, 0 warnings in 21 pages; nothing was written"),
         "{}",
         run.stdout
     );

@@ -373,6 +373,7 @@ fn preview_images_draw_kazakh_text() {
             label: "Интернетпен қамту",
             cite: "— Example News, 2021 жылғы 5 ақпан".into(),
         }),
+        "Үш тілдегі деректер.",
     );
     assert!(image.svg.contains("Интернетпен қамту"), "{}", image.svg);
     let png = factsheet::social::render_png(&image.svg).expect("drawn");

@@ -11,7 +11,7 @@ use common::{copy_tree, run_factsheet, snapshot};
 /// What the build parses, and so what git's autocrlf converts and the build must normalise.
 /// `static/` and the files of page bundles are copied byte for byte; `.gitattributes` keeps
 /// git from converting them (`static/** -text`, `content/** -text`, `content/**/*.md text`).
-const PARSED: &[&str] = &["site.yaml", "content", "templates", "sources"];
+const PARSED: &[&str] = &["site.yaml", "content", "templates", "sources", "i18n"];
 
 fn is_parsed(root: &Path, file: &Path) -> bool {
     !file.starts_with(root.join("content")) || file.extension().is_some_and(|e| e == "md")
@@ -101,10 +101,7 @@ fn assert_same_site(source: &Path, parts: &[&str]) {
 #[test]
 fn the_repository_site_is_byte_identical_with_crlf_line_endings() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    assert_same_site(
-        repo,
-        &["site.yaml", "content", "templates", "static", "sources"],
-    );
+    assert_same_site(repo, common::SITE_PARTS);
 }
 
 #[test]

@@ -253,10 +253,16 @@ fn every_page_has_a_1200x630_preview_image_and_a_second_build_reuses_them() {
     ];
     let first = common::run_factsheet(&args, root);
     assert!(first.success(), "{}", first.stderr);
+    // One image per page, in every language.
+    let pages = common::snapshot(&target)
+        .keys()
+        .filter(|path| path.ends_with("index.html"))
+        .count();
+    assert!(pages >= 21, "three languages of 7 pages: {pages}");
     assert!(
-        first
-            .stdout
-            .contains("(7 preview images: 7 drawn, 0 reused)"),
+        first.stdout.contains(&format!(
+            "({pages} preview images: {pages} drawn, 0 reused)"
+        )),
         "{}",
         first.stdout
     );
@@ -285,9 +291,9 @@ fn every_page_has_a_1200x630_preview_image_and_a_second_build_reuses_them() {
     let second = common::run_factsheet(&args, root);
     assert!(second.success(), "{}", second.stderr);
     assert!(
-        second
-            .stdout
-            .contains("(7 preview images: 0 drawn, 7 reused)"),
+        second.stdout.contains(&format!(
+            "({pages} preview images: 0 drawn, {pages} reused)"
+        )),
         "{}",
         second.stdout
     );

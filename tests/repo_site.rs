@@ -69,9 +69,10 @@ fn every_page_has_the_html_basics() {
         );
     }
     for (path, html) in &pages {
+        let lang = format!("<html lang=\"{}\">", language_of(path));
+        assert!(html.contains(&lang), "{path} lacks {lang}");
         for required in [
             "<!doctype html>",
-            "<html lang=\"en\">",
             "<meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             "<meta name=\"description\" content=\"",
@@ -103,6 +104,17 @@ fn every_page_has_the_html_basics() {
     }
 }
 
+/// The language of an output file, from its folder: `ru/…`, `kk/…`, else English.
+fn language_of(path: &str) -> &'static str {
+    if path.starts_with("ru/") {
+        "ru"
+    } else if path.starts_with("kk/") {
+        "kk"
+    } else {
+        "en"
+    }
+}
+
 #[test]
 fn every_figure_carries_a_citation_link() {
     let pages = build_repo_site();
@@ -111,12 +123,14 @@ fn every_figure_carries_a_citation_link() {
     for (path, html) in &pages {
         for card in between(html, "<figure class=\"fig-card\">", "</figure>") {
             cards += 1;
-            assert!(
-                card.contains(&format!(
-                    "Source: <a href=\"{SOURCE_URL}\">Kazinform, 5 February 2021</a>"
-                )),
-                "{path}: uncited card {card}"
-            );
+            // The label and the date in the page's language; the publisher as it names itself.
+            let cite = match language_of(path) {
+                "ru" => "Источник: <a href=\"URL\">Kazinform, 5 февраля 2021 г.</a>",
+                "kk" => "Дереккөз: <a href=\"URL\">Kazinform, 2021 жылғы 5 ақпан</a>",
+                _ => "Source: <a href=\"URL\">Kazinform, 5 February 2021</a>",
+            }
+            .replace("URL", SOURCE_URL);
+            assert!(card.contains(&cite), "{path}: uncited card {card}");
         }
         for mark in between(html, "<strong class=\"inline-figure\">", "</sup>") {
             inline += 1;
@@ -127,12 +141,12 @@ fn every_figure_carries_a_citation_link() {
         }
     }
     assert!(
-        cards >= 15,
-        "cards on home, speaker and figures pages: {cards}"
+        cards >= 45,
+        "cards on home, speaker and figures pages, in three languages: {cards}"
     );
     assert_eq!(
-        inline, 5,
-        "each speaker-page figure is placed in the prose once"
+        inline, 15,
+        "each speaker-page figure is placed in the prose once, in each language"
     );
 }
 
@@ -198,7 +212,7 @@ fn the_site_carries_every_fact_of_the_report() {
                 "public–private partnership",
                 "20 thousand km",
                 "1,000+",
-                "technology gap between regions",
+                "technological inequality in the regions",
                 "99%",
                 "state services",
                 "collapse in incomes",

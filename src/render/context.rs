@@ -309,7 +309,12 @@ impl<'a> PageContext<'a> {
                 None => format!("— {}", f.source),
             },
         });
-        let image = social::og_image(title, config.title_in(&page.lang), key_figure);
+        let image = social::og_image(
+            title,
+            config.title_in(&page.lang),
+            key_figure,
+            config.description_in(&page.lang),
+        );
         self.og_image = join_url(&config.base_url, &image.output_path);
         self.og = Some(image);
         self

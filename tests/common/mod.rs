@@ -299,3 +299,26 @@ pub fn lint_workflows(files: &[PathBuf]) {
         String::from_utf8_lossy(&output.stderr),
     );
 }
+
+/// What a site is made of, at its root: what a copy of the repository's site needs.
+pub const SITE_PARTS: &[&str] = &[
+    "site.yaml",
+    "content",
+    "templates",
+    "static",
+    "sources",
+    "i18n",
+];
+
+/// Copies the parts of the site at `from` (see [`SITE_PARTS`]) that exist into `to`.
+pub fn copy_site(from: &Path, to: &Path) {
+    for part in SITE_PARTS {
+        let source = from.join(part);
+        if source.is_dir() {
+            copy_tree(&source, &to.join(part));
+        } else if source.is_file() {
+            fs::create_dir_all(to).expect("mkdir");
+            fs::copy(&source, to.join(part)).expect("copy");
+        }
+    }
+}
