@@ -53,7 +53,7 @@ pub fn og_image(
     let title_lines = wrap(title, title_size as f32, 3);
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"><rect width="{WIDTH}" height="{HEIGHT}" fill="#0b5d7a"/><rect x="0" y="0" width="{WIDTH}" height="14" fill="#f2b84b"/><text x="80" y="110" font-family="DejaVu Sans" font-size="30" fill="#cfe6ef">{}</text>"##,
-        escape_markup(&truncate(site_title, 60))
+        escape_markup(&fit(site_title, FONT_REGULAR, 30.0))
     );
     let mut y = 200;
     for line in &title_lines {
@@ -65,10 +65,17 @@ pub fn og_image(
     }
     let footer = match figure {
         Some(figure) => {
+            // The number is the point of the image: a long one is drawn smaller, never cut.
+            let wide = width_in(FONT_BOLD, figure.value, 88.0);
+            let value_size = if wide > TEXT_WIDTH {
+                (88.0 * TEXT_WIDTH / wide).floor().max(40.0)
+            } else {
+                88.0
+            };
             svg.push_str(&format!(
-                r##"<text x="80" y="500" font-family="DejaVu Sans" font-weight="bold" font-size="88" fill="#f2b84b">{}</text><text x="80" y="556" font-family="DejaVu Sans" font-size="30" fill="#ffffff">{}</text>"##,
-                escape_markup(&truncate(figure.value, 20)),
-                escape_markup(&truncate(figure.label, 64))
+                r##"<text x="80" y="500" font-family="DejaVu Sans" font-weight="bold" font-size="{value_size}" fill="#f2b84b">{}</text><text x="80" y="556" font-family="DejaVu Sans" font-size="30" fill="#ffffff">{}</text>"##,
+                escape_markup(&fit(figure.value, FONT_BOLD, value_size)),
+                escape_markup(&fit(figure.label, FONT_REGULAR, 30.0))
             ));
             figure.cite
         }
@@ -76,7 +83,7 @@ pub fn og_image(
     };
     svg.push_str(&format!(
         r##"<text x="80" y="606" font-family="DejaVu Sans" font-size="22" fill="#cfe6ef">{}</text></svg>"##,
-        escape_markup(&truncate(&footer, 90))
+        escape_markup(&fit(&footer, FONT_REGULAR, 22.0))
     ));
     let hash = crate::hash::content_hash(svg.as_bytes());
     OgImage {
@@ -105,21 +112,16 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
     pixmap.encode_png().map_err(|e| e.to_string())
 }
 
-/// `text` cut to `max` characters, with an ellipsis when cut.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 /// How wide `text` is drawn in the bundled bold font at `size` pixels, from the font's own
 /// advance widths (a Cyrillic title is wider than a Latin one of as many letters).
 fn drawn_width(text: &str, size: f32) -> f32 {
+    width_in(FONT_BOLD, text, size)
+}
+
+/// How wide `text` is drawn in `font` at `size` pixels.
+fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
     use skrifa::MetadataProvider;
-    let Ok(font) = skrifa::FontRef::new(FONT_BOLD) else {
+    let Ok(font) = skrifa::FontRef::new(font) else {
         return text.chars().count() as f32 * size * 0.7;
     };
     let charmap = font.charmap();
@@ -168,6 +170,22 @@ fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
     out
 }
 
+/// `text` cut, with `…`, to fit [`TEXT_WIDTH`] in `font` at `size` pixels.
+fn fit(text: &str, font: &[u8], size: f32) -> String {
+    if width_in(font, text, size) <= TEXT_WIDTH {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let cut: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if width_in(font, &cut, size) <= TEXT_WIDTH {
+            return cut;
+        }
+    }
+    "…".to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,7 +206,29 @@ mod tests {
         // Cyrillic letters are wider than Latin ones: fewer fit on a line.
         assert!(drawn_width("ЖЖЖЖЖ", 72.0) > drawn_width("iiiii", 72.0));
         assert_eq!(wrap("a b c d e f", 72.0, 2).len(), 1);
-        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn values_labels_and_taglines_fit_the_image() {
+        let long = "волоконно-оптических линий связи, построенных в рамках проекта ГЧП, завершённого в 2020 году";
+        let label = fit(long, FONT_REGULAR, 30.0);
+        assert!(label.ends_with('…') && width_in(FONT_REGULAR, &label, 30.0) <= TEXT_WIDTH);
+        assert_eq!(fit("99%", FONT_BOLD, 88.0), "99%");
+        let value = fit("15 миллионнан астам адам", FONT_BOLD, 88.0);
+        assert!(width_in(FONT_BOLD, &value, 88.0) <= TEXT_WIDTH, "{value}");
+        // A long value is drawn smaller, whole.
+        let image = og_image(
+            "Title",
+            "Site",
+            Some(KeyFigure {
+                value: "15 миллионнан астам",
+                label: "адам",
+                cite: "—".into(),
+            }),
+            "",
+        );
+        assert!(image.svg.contains(">15 миллионнан астам<"), "{}", image.svg);
+        assert!(!image.svg.contains(r#"font-size="88" fill="#f2b84b""#));
     }
 
     #[test]
