@@ -228,7 +228,7 @@ mod tests {
             "",
         );
         assert!(image.svg.contains(">15 миллионнан астам<"), "{}", image.svg);
-        assert!(!image.svg.contains(r#"font-size="88" fill="#f2b84b""#));
+        assert!(!image.svg.contains(r##"font-size="88" fill="#f2b84b""##));
     }
 
     #[test]
