@@ -121,6 +121,15 @@ pub fn percent_encode_path(path: &str) -> String {
 /// needs no percent-encoding, reads the same in every link, sitemap and feed, and cannot differ
 /// from another only in case. Empty when the name has no letter or digit.
 pub fn slug(name: &str) -> String {
+    // Most names already are slugs (`page-12`): nothing to transliterate.
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if name.chars().all(plain)
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+    {
+        return name.to_string();
+    }
     let mut slug = String::with_capacity(name.len());
     let mut buffer = [0u8; 4];
     let ascii = name.chars().flat_map(|c| {

@@ -39,7 +39,7 @@ pub struct Page {
     /// pages with one key are translations of each other.
     pub key: String,
     /// The pages with its key, itself included, in the order of `languages:` (empty until the
-    /// site is arranged; one entry on a site in one language).
+    /// site is arranged, and on a site in one language).
     pub translations: Vec<Translation>,
     /// Whether a file holds it: a language's home section exists without one.
     pub written: bool,
@@ -500,6 +500,9 @@ fn build_tree(
 
 /// Fills each page's [`Page::translations`]: the pages that share its key, in language order.
 fn link_translations(site: &mut Site, languages: &Languages) {
+    if languages.others.is_empty() {
+        return;
+    }
     let order = |lang: &str| {
         std::iter::once(&languages.default)
             .chain(&languages.others)
