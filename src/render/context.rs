@@ -33,6 +33,19 @@ pub struct SiteContext<'a> {
     pub quotes: Vec<QuoteContext<'a>>,
 }
 
+/// `site` as the pages of one language see it: [`SiteContext`] with the title, description
+/// and menu in that language. Its fields come after the config's, so they are the ones kept.
+#[derive(Debug, Serialize)]
+struct LanguageSite<'a> {
+    #[serde(flatten)]
+    site: SiteContext<'a>,
+    title: &'a str,
+    description: &'a str,
+    nav: Vec<crate::config::NavItem>,
+    lang: &'a str,
+    home: String,
+}
+
 /// A figure, its source resolved, and the page that states it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureContext<'a> {
@@ -173,28 +186,25 @@ pub fn site_value(
     lang: &str,
     strings: &crate::i18n::Strings,
 ) -> tera::Value {
-    let data = site_context(site, config, lang);
-    let mut value = match serde_json::to_value(&data) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    value.insert("title".into(), config.title_in(lang).into());
-    value.insert("description".into(), config.description_in(lang).into());
-    value.insert("lang".into(), lang.into());
-    value.insert("home".into(), config.language_root(lang).into());
-    let nav: Vec<serde_json::Value> = config
+    let nav = config
         .nav
         .iter()
-        .map(|item| {
-            let path = translated_path(site, &item.path, lang);
-            let title = strings
+        .map(|item| crate::config::NavItem {
+            title: strings
                 .get(lang, &format!("nav.{}", item.path))
-                .unwrap_or(&item.title);
-            serde_json::json!({ "title": title, "path": path })
+                .unwrap_or(&item.title)
+                .to_string(),
+            path: translated_path(site, &item.path, lang),
         })
         .collect();
-    value.insert("nav".into(), nav.into());
-    tera::Value::from_serializable(&value)
+    tera::Value::from_serializable(&LanguageSite {
+        site: site_context(site, config, lang),
+        title: config.title_in(lang),
+        description: config.description_in(lang),
+        nav,
+        lang,
+        home: config.language_root(lang),
+    })
 }
 
 /// The path of `lang`'s version of the page at `path`, or `path` when it has none.
