@@ -257,22 +257,51 @@ pub fn apply_translations(site: &mut Site) -> Vec<Error> {
     errors
 }
 
+/// Lines of one list (`figures`, `quotes`) in a translation's front matter, and its errors.
+struct ListLines {
+    path: PathBuf,
+    text: String,
+    offset: usize,
+    list: &'static str,
+}
+
+impl ListLines {
+    fn of(page: &Page, list: &'static str) -> ListLines {
+        ListLines {
+            path: page.file.clone(),
+            text: page.front_matter.clone(),
+            offset: page.front_matter_offset,
+            list,
+        }
+    }
+
+    /// The line of `field` of item `index`, else of the list.
+    fn line(&self, index: usize, field: &str) -> usize {
+        item_field_line(&self.text, self.list, index, field)
+            .or_else(|| yaml::line_of(&self.text, &[Segment::Key(self.list)]))
+            .unwrap_or(0)
+            + self.offset
+    }
+
+    /// The line of the list's key (1 when the list is absent).
+    fn list_line(&self) -> usize {
+        yaml::line_of(&self.text, &[Segment::Key(self.list)]).map_or(1, |l| l + self.offset)
+    }
+
+    fn fail(&self, line: usize, message: String, help: String) -> Error {
+        Error::InvalidValue {
+            path: self.path.clone(),
+            line,
+            message,
+            help,
+        }
+    }
+}
+
 fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]) -> Vec<Error> {
     let mut errors = Vec::new();
-    let (text, offset) = (page.front_matter.clone(), page.front_matter_offset);
-    let line = |index: usize, field: &str| {
-        item_field_line(&text, "figures", index, field)
-            .or_else(|| yaml::line_of(&text, &[Segment::Key("figures")]))
-            .unwrap_or(0)
-            + offset
-    };
+    let at = ListLines::of(page, "figures");
     let original = original_file.display();
-    let fail = |line: usize, message: String, help: String| Error::InvalidValue {
-        path: page.file.clone(),
-        line,
-        message,
-        help,
-    };
     let mut seen = Vec::new();
     for (index, figure) in page.front.figures.iter_mut().enumerate() {
         let id = figure.id.clone().unwrap_or_default();
@@ -280,8 +309,8 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
             .iter()
             .find(|o| o.id.as_deref() == Some(id.as_str()))
         else {
-            errors.push(fail(
-                line(index, "id"),
+            errors.push(at.fail(
+                at.line(index, "id"),
                 if id.is_empty() {
                     "a figure of a translation has no `id`".to_string()
                 } else {
@@ -293,8 +322,8 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
         };
         seen.push(id.clone());
         if !figure.source.is_empty() && figure.source != source.source {
-            errors.push(fail(
-                line(index, "source"),
+            errors.push(at.fail(
+                at.line(index, "source"),
                 format!(
                     "figure `{id}` cites `{}`, but {original} cites `{}`",
                     figure.source, source.source
@@ -303,16 +332,16 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
             ));
         }
         if !figure.quote.is_empty() && figure.quote != source.quote {
-            errors.push(fail(
-                line(index, "quote"),
+            errors.push(at.fail(
+                at.line(index, "quote"),
                 format!("figure `{id}` changes the speaker's words quoted in {original}"),
                 "leave `quote:` out of a translation: the exact words are the original's".into(),
             ));
         }
         let (wanted, stated) = (stated_numbers(&source.value), stated_numbers(&figure.value));
         if !same_numbers(&wanted, &stated) {
-            errors.push(fail(
-                line(index, "value"),
+            errors.push(at.fail(
+                at.line(index, "value"),
                 format!(
                     "figure `{id}`: \"{}\" states {}, but the original \"{}\" states {}",
                     figure.value,
@@ -331,8 +360,8 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
         .filter_map(|o| o.id.as_deref())
         .filter(|id| !seen.iter().any(|s| s == id))
     {
-        errors.push(fail(
-            yaml::line_of(&text, &[Segment::Key("figures")]).map_or(1, |l| l + offset),
+        errors.push(at.fail(
+            at.list_line(),
             format!(
                 "figure `{dropped}` of {original} is missing: a translation keeps every figure"
             ),
@@ -346,23 +375,11 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
 
 fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) -> Vec<Error> {
     let mut errors = Vec::new();
-    let (text, offset) = (page.front_matter.clone(), page.front_matter_offset);
-    let line = |index: usize, field: &str| {
-        item_field_line(&text, "quotes", index, field)
-            .or_else(|| yaml::line_of(&text, &[Segment::Key("quotes")]))
-            .unwrap_or(0)
-            + offset
-    };
+    let at = ListLines::of(page, "quotes");
     let original = original_file.display();
-    let fail = |line: usize, message: String, help: String| Error::InvalidValue {
-        path: page.file.clone(),
-        line,
-        message,
-        help,
-    };
     if page.front.quotes.len() != originals.len() {
-        errors.push(fail(
-            yaml::line_of(&text, &[Segment::Key("quotes")]).map_or(1, |l| l + offset),
+        errors.push(at.fail(
+            at.list_line(),
             format!(
                 "{} quotes here, {} in {original}: a translation keeps every quote, and adds none",
                 page.front.quotes.len(),
@@ -373,8 +390,8 @@ fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) 
     }
     for (index, (quote, source)) in page.front.quotes.iter_mut().zip(originals).enumerate() {
         if !quote.text.is_empty() && quote.text != source.text {
-            errors.push(fail(
-                line(index, "text"),
+            errors.push(at.fail(
+                at.line(index, "text"),
                 format!(
                     "quote {} gives other words than the speaker's in {original}: a translation is never someone's exact words",
                     index + 1
@@ -383,8 +400,8 @@ fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) 
             ));
         }
         if !quote.source.is_empty() && quote.source != source.source {
-            errors.push(fail(
-                line(index, "source"),
+            errors.push(at.fail(
+                at.line(index, "source"),
                 format!(
                     "quote {} cites `{}`, but {original} cites `{}`",
                     index + 1,
@@ -400,8 +417,8 @@ fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) 
             .is_none_or(|t| t.trim().is_empty())
         {
             errors.push(Error::Missing {
-                path: page.file.clone(),
-                line: line(index, "said_by"),
+                path: at.path.clone(),
+                line: at.line(index, "said_by"),
                 what: format!("the `translation` of quote {}", index + 1),
                 help: "add `translation: \"…\"`, your translation of the speaker's words".into(),
             });
