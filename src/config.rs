@@ -51,9 +51,28 @@ pub struct Config {
     /// A custom domain for GitHub Pages, written to `CNAME` (e.g. `facts.example.org`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
+    /// The taxonomies pages, figures and quotes are classified by (`topics`): each has a page
+    /// listing its terms and a page per term, in every language.
+    #[serde(default)]
+    pub taxonomies: Vec<Taxonomy>,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,
+}
+
+/// A way to classify pages, figures and quotes, as Zola's `taxonomies` (`topics`, `tags`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// The front-matter key that lists a page's terms, and the folder of its pages (`topics`
+    /// gives `/topics/` and `/topics/<term>/`).
+    pub name: String,
+    /// How many pages a term page lists; the rest go on `page/2/`, ….
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paginate_by: Option<usize>,
+    /// Whether each term has an Atom feed of its pages (`/topics/<term>/atom.xml`).
+    #[serde(default)]
+    pub feed: bool,
 }
 
 /// One language of a multilingual site.
@@ -449,6 +468,40 @@ fn check_values(config: &Config, text: &str) -> Vec<Error> {
                     }
                 ),
                 "keep stored source texts in sources/, e.g. `file: sources/article.txt`".into(),
+            );
+        }
+    }
+
+    let mut names: Vec<&str> = Vec::new();
+    for (index, taxonomy) in config.taxonomies.iter().enumerate() {
+        let at = |key| [Key("taxonomies"), Index(index), Key(key)];
+        let name = taxonomy.name.as_str();
+        let slug = crate::url::slug(name);
+        if slug != name {
+            problems.refuse(
+                &at("name"),
+                format!("taxonomy `name: {name}` cannot be a folder name as written"),
+                if slug.is_empty() {
+                    "write the name in lower-case letters, digits and `-`, e.g. `name: topics`"
+                        .into()
+                } else {
+                    format!("write `name: {slug}`: lower-case letters, digits and `-`, as the URL shows it")
+                },
+            );
+        } else if names.contains(&name) {
+            problems.refuse(
+                &at("name"),
+                format!("taxonomy `{name}` is declared twice"),
+                "declare each taxonomy once".into(),
+            );
+        }
+        names.push(name);
+        if taxonomy.paginate_by == Some(0) {
+            problems.refuse(
+                &at("paginate_by"),
+                format!("taxonomy `{name}`: `paginate_by: 0` would put no page on a term page"),
+                "write how many pages a term page lists, e.g. `paginate_by: 10`, or remove it"
+                    .into(),
             );
         }
     }

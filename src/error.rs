@@ -135,6 +135,20 @@ pub enum Error {
         known: Vec<String>,
     },
 
+    /// Front matter classifies by a taxonomy that `site.yaml` does not declare.
+    #[error(
+        "{}:{line}: `{name}` is not a taxonomy of site.yaml\n  help: declare it in site.yaml to make its term pages:\n        taxonomies:\n          - name: {name}\n        or remove `{name}:` here (put your own data under `extra:`)",
+        crate::slash::shown(path)
+    )]
+    UndeclaredTaxonomy {
+        /// The content file, relative to the site root.
+        path: PathBuf,
+        /// Line of the key in the file.
+        line: usize,
+        /// The key as written.
+        name: String,
+    },
+
     /// A required value is missing or empty.
     #[error(
         "{}:{line}: {what} is missing\n  help: {help}",
@@ -365,6 +379,7 @@ impl Error {
             Error::NotUtf8 { path, line }
             | Error::UnterminatedFrontMatter { path, line }
             | Error::UnknownKey { path, line, .. }
+            | Error::UndeclaredTaxonomy { path, line, .. }
             | Error::Missing { path, line, .. }
             | Error::InvalidValue { path, line, .. } => Some((path, *line, None)),
             Error::InvalidYaml {
@@ -558,6 +573,8 @@ pub enum WarningKind {
     Untranslated,
     /// An `id` used twice in one page.
     DuplicateId,
+    /// One term written in two ways that make one URL (`Connectivity`, `connectivity`).
+    TermVariants,
 }
 
 impl WarningKind {

@@ -354,6 +354,7 @@ fn translate_figures(page: &mut Page, original_file: &Path, originals: &[Figure]
         }
         figure.source = source.source.clone();
         figure.quote = source.quote.clone();
+        figure.terms = source.terms.clone();
     }
     for dropped in originals
         .iter()
@@ -425,6 +426,7 @@ fn translate_quotes(page: &mut Page, original_file: &Path, originals: &[Quote]) 
         }
         quote.text = source.text.clone();
         quote.source = source.source.clone();
+        quote.terms = source.terms.clone();
     }
     errors
 }

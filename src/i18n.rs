@@ -2,6 +2,9 @@
 //! "Sources", the language switcher's label), one file per language, `i18n/<code>.yaml`, read
 //! in templates with `trans(key="last_updated", lang=lang)`.
 //!
+//! Term names are the exception: `terms: {topics: {Connectivity: Связь}}` names the terms of a
+//! taxonomy in a language, and the taxonomy stage checks them against the terms pages use.
+//!
 //! Every language must have every key of the default language's file, and no other: a missing
 //! string would show another language's words on the page, so it stops the build, naming the
 //! file, the key and the line where the default language defines it.
@@ -76,7 +79,10 @@ pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Error>) {
         for (lang, have) in strings.by_lang.iter().filter(|(lang, _)| *lang != default) {
             let file = file_of(lang);
             let text = texts.get(lang).map(String::as_str).unwrap_or_default();
-            for key in wanted.keys().filter(|key| !have.contains_key(*key)) {
+            for key in wanted
+                .keys()
+                .filter(|key| !have.contains_key(*key) && !key.starts_with("terms."))
+            {
                 errors.push(Error::Missing {
                     path: file.clone(),
                     line: 1,
@@ -87,7 +93,12 @@ pub fn load(root: &Path, config: &Config) -> (Strings, Vec<Error>) {
                     ),
                 });
             }
-            for key in have.keys().filter(|key| !wanted.contains_key(*key)) {
+            // Term names (`terms.topics.Connectivity`) are the other languages' own: the
+            // taxonomy stage checks them against the terms the pages use.
+            for key in have
+                .keys()
+                .filter(|key| !wanted.contains_key(*key) && !key.starts_with("terms."))
+            {
                 errors.push(Error::InvalidValue {
                     path: file.clone(),
                     line: line_of_key(text, key),
@@ -124,7 +135,7 @@ fn flatten(prefix: &str, value: &yaml::Value, into: &mut BTreeMap<String, String
 }
 
 /// The line of a dotted key in a strings file (its first part's line when nested).
-fn line_of_key(text: &str, key: &str) -> usize {
+pub(crate) fn line_of_key(text: &str, key: &str) -> usize {
     let parts: Vec<Segment<'_>> = key.split('.').map(Segment::Key).collect();
     yaml::line_of(text, &parts)
         .or_else(|| yaml::line_of(text, &parts[..1]))

@@ -18,20 +18,22 @@
 //! 3. [`content`] loads the Markdown files into a [`content::Site`] tree.
 //! 4. [`facts`] checks figures and quotes against the sources, and translations against
 //!    their originals.
-//! 5. [`markdown`] turns a body into HTML, with anchors, a table of contents and links.
-//! 6. [`shortcodes`] expands `{{ name(...) }}` calls in Markdown with Tera templates.
-//! 7. [`images`] reads image sizes for `width`/`height` attributes.
-//! 8. [`opendata`] makes `figures.json` and `figures.csv`.
-//! 9. [`structured`] makes the JSON-LD of each page.
-//! 10. [`social`] draws the social preview images.
-//! 11. [`render`] applies the Tera templates to every page and section.
-//! 12. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
-//! 13. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
-//! 14. [`publish`] makes the sitemap, the feeds, `robots.txt` and the other publishing files.
-//! 15. [`output`] writes the result atomically, or updates a served folder file by file.
-//! 16. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
-//! 17. [`serve`] previews the site and rebuilds what an edit affects.
-//! 18. [`init`] writes a new site.
+//! 5. [`taxonomy`] gathers the terms of pages, figures and quotes into term pages, and says
+//!    where the listing pages of paginated sections and terms go.
+//! 6. [`markdown`] turns a body into HTML, with anchors, a table of contents and links.
+//! 7. [`shortcodes`] expands `{{ name(...) }}` calls in Markdown with Tera templates.
+//! 8. [`images`] reads image sizes for `width`/`height` attributes.
+//! 9. [`opendata`] makes `figures.json` and `figures.csv`.
+//! 10. [`structured`] makes the JSON-LD of each page.
+//! 11. [`social`] draws the social preview images.
+//! 12. [`render`] applies the Tera templates to every page and section.
+//! 13. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
+//! 14. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
+//! 15. [`publish`] makes the sitemap, the feeds, `robots.txt` and the other publishing files.
+//! 16. [`output`] writes the result atomically, or updates a served folder file by file.
+//! 17. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
+//! 18. [`serve`] previews the site and rebuilds what an edit affects.
+//! 19. [`init`] writes a new site.
 
 #![warn(missing_docs)]
 
@@ -58,6 +60,7 @@ pub mod shortcodes;
 pub mod slash;
 pub mod social;
 pub mod structured;
+pub mod taxonomy;
 pub mod url;
 pub mod yaml;
 

@@ -13,7 +13,7 @@ use crate::paths::{CONFIG_FILE, CONTENT_DIR, I18N_DIR, STATIC_DIR, TEMPLATES_DIR
 use crate::render::{self, RenderOutput, RenderedFile, Templates};
 use crate::slash::slashed;
 use crate::social::OgImage;
-use crate::{audit, facts, lint, output, publish};
+use crate::{audit, facts, lint, output, publish, taxonomy};
 
 /// What a successful build produced.
 #[derive(Debug, Clone)]
@@ -44,6 +44,7 @@ pub struct CheckReport {
 pub(crate) struct Project {
     pub(crate) config: Config,
     pub(crate) site: Site,
+    pub(crate) taxonomies: taxonomy::Taxonomies,
     pub(crate) templates: Templates,
     pub(crate) rendered: RenderOutput,
     /// `sitemap.xml`, the feed, `robots.txt` and the other files besides the pages.
@@ -80,15 +81,25 @@ fn check_facts(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
 /// Step: every nav entry leads somewhere: to a page or section of `site`, a file the build
 /// publishes (from `static/`, a page bundle, or a publishing file such as `atom.xml`), or
 /// another site by its `http(s)://` address. Each problem names the line of the entry's `path`.
-fn check_nav(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
+fn check_nav(
+    root: &Path,
+    config: &Config,
+    site: &Site,
+    taxonomies: &taxonomy::Taxonomies,
+) -> Vec<Error> {
     if config.nav.is_empty() {
         return Vec::new();
     }
     let text = read_text(root, Path::new(CONFIG_FILE)).unwrap_or_default();
-    let pages: BTreeSet<&str> = site.all_pages().map(|p| p.path.as_str()).collect();
+    let rules = content::LoadRules::of(config);
+    let pages: BTreeSet<&str> = site
+        .all_pages()
+        .map(|p| p.path.as_str())
+        .chain(taxonomies.list_paths())
+        .collect();
     let mut errors = Vec::new();
     for (index, item) in config.nav.iter().enumerate() {
-        let Some((problem, help)) = nav_problem(root, site, &pages, &item.path) else {
+        let Some((problem, help)) = nav_problem(root, &rules, site, &pages, &item.path) else {
             continue;
         };
         errors.push(Error::InvalidValue {
@@ -104,6 +115,7 @@ fn check_nav(root: &Path, config: &Config, site: &Site) -> Vec<Error> {
 /// What is wrong with a nav entry's `path`, and how to fix it; `None` when it leads somewhere.
 fn nav_problem(
     root: &Path,
+    rules: &content::LoadRules,
     site: &Site,
     pages: &BTreeSet<&str>,
     path: &str,
@@ -158,7 +170,7 @@ fn nav_problem(
     }
     let problem = format!("links to `{path}`, which is not a page of the site");
     let with_slash = format!("{target}/");
-    let help = if let Some(draft) = draft_at(root, target) {
+    let help = if let Some(draft) = draft_at(root, rules, target) {
         format!(
             "{} is a draft (`draft: true`): publish it, build with --drafts, or remove the entry",
             slashed(&draft)
@@ -209,7 +221,7 @@ fn is_published_file(root: &Path, site: &Site, target: &str) -> bool {
 }
 
 /// The content file of the draft that would be at the site path `target`, if there is one.
-fn draft_at(root: &Path, target: &str) -> Option<PathBuf> {
+fn draft_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<PathBuf> {
     let inside = target.trim_matches('/');
     if inside.split('/').any(|part| part == "..") {
         return None;
@@ -221,7 +233,7 @@ fn draft_at(root: &Path, target: &str) -> Option<PathBuf> {
     ];
     candidates.iter().find_map(|candidate| {
         let file = Path::new(CONTENT_DIR).join(candidate.trim_start_matches('/'));
-        let (page, _) = content::load_file(root, &file, &content::Languages::default()).ok()?;
+        let (page, _) = content::load_file(root, &file, rules).ok()?;
         page.front.draft.then_some(file)
     })
 }
@@ -229,7 +241,8 @@ fn draft_at(root: &Path, target: &str) -> Option<PathBuf> {
 /// Step: the files besides the pages, the audits of the finished HTML and the choice of the
 /// preview images to draw (only those some page links to).
 fn finish(project: &mut Project, root: &Path) {
-    project.publishing = publish::publishing_files(&project.site, &project.config);
+    project.publishing =
+        publish::publishing_files(&project.site, &project.config, &project.taxonomies);
     let files = project.rendered.files().collect::<Vec<_>>();
     project.warnings = project.rendered.warnings.clone();
     project.warnings.extend(audit::audit_html(&files));
@@ -295,13 +308,12 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     };
     let languages = config
         .as_ref()
-        .map(content::Languages::of)
+        .map(content::LoadRules::of)
         .unwrap_or_default();
     let (mut site, load_errors) = content::load_site(&options.root, options.drafts, &languages);
     errors.extend(load_errors);
     errors.extend(facts::apply_translations(&mut site));
     if let Some(config) = &config {
-        errors.extend(check_nav(&options.root, config, &site));
         errors.extend(check_facts(&options.root, config, &site));
     }
     let templates = config.as_ref().and_then(|config| {
@@ -312,13 +324,19 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     let (Some(config), Some(mut templates)) = (config, templates) else {
         return Err(errors);
     };
+    let (taxonomies, taxonomy_errors, taxonomy_warnings) =
+        taxonomy::collect(&options.root, &site, &config, &templates.strings);
+    errors.extend(taxonomy_errors);
+    errors.extend(check_nav(&options.root, &config, &site, &taxonomies));
     // Render even when some files failed to load, to report template errors in the same run.
-    let (rendered, render_errors) =
-        render::render_site(&site, &config, &mut templates, &options.root);
+    let (mut rendered, render_errors) =
+        render::render_site(&site, &config, &mut templates, &options.root, &taxonomies);
+    rendered.warnings.extend(taxonomy_warnings);
     errors.extend(render_errors);
     let mut project = Project {
         config,
         site,
+        taxonomies,
         templates,
         rendered,
         publishing: Vec::new(),
@@ -390,6 +408,20 @@ impl Project {
                 Err(err) => errors.push(err),
             }
         }
+        // Term pages list their pages' summaries and use every template a page may use: they
+        // are rendered again when a page on one of them or the templates change.
+        let taxonomy_pages_changed = reach.not_found || self.on_some_term(&reach.markdown);
+        if taxonomy_pages_changed {
+            let (pages, taxonomy_errors) = render::render_taxonomy_pages(
+                &self.site,
+                &self.config,
+                &self.templates,
+                &self.taxonomies,
+                &self.rendered.markdown,
+            );
+            self.rendered.taxonomy_pages = pages;
+            errors.extend(taxonomy_errors);
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -403,10 +435,14 @@ impl Project {
         // the set of pages, none of which an incremental edit changes: they stay as they are.
         let mut files: Vec<&RenderedFile> = selected
             .iter()
-            .filter_map(|&i| self.rendered.documents[i].as_ref().map(|d| &d.file))
+            .filter_map(|&i| self.rendered.documents[i].as_ref())
+            .flat_map(|d| std::iter::once(&d.file).chain(&d.pagers))
             .collect();
         if reach.not_found {
             files.extend(&self.rendered.not_found);
+        }
+        if taxonomy_pages_changed {
+            files.extend(&self.rendered.taxonomy_pages);
         }
         let written =
             output::update_output(root, out_dir, &files, &reach.copies).map_err(|e| vec![e])?;
@@ -637,7 +673,7 @@ impl Project {
         if !root.join(path).is_file() {
             return Ok(None);
         }
-        let languages = content::Languages::of(&self.config);
+        let languages = content::LoadRules::of(&self.config);
         let (page, is_section) = content::load_file(root, path, &languages).map_err(|e| vec![e])?;
         let sections = self.site.sections.len();
         let old = self.site.all_pages().nth(index);
@@ -694,6 +730,14 @@ impl Project {
                 None => (false, Vec::new()),
             })
             .collect()
+    }
+
+    /// Whether any page at `pages` is on a term page.
+    fn on_some_term(&self, pages: &BTreeSet<usize>) -> bool {
+        self.taxonomies
+            .pages()
+            .filter_map(|(_, _, term)| term)
+            .any(|term| term.pages.iter().any(|p| pages.contains(p)))
     }
 
     fn file_of(&self, index: usize) -> PathBuf {

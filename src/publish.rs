@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::markdown::escape_markup as escape_xml;
 use crate::opendata;
 use crate::render::RenderedFile;
+use crate::taxonomy::{self, Taxonomies};
 use crate::url::join_url;
 
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
@@ -27,9 +28,13 @@ pub const PUBLISHING_FILES: [&str; 7] = [
 
 /// Every publishing file for `site`. The feed and the open data are made per language: the
 /// default language's at the root (`atom.xml`), the others' in their folder (`ru/atom.xml`).
-pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
+pub fn publishing_files(
+    site: &Site,
+    config: &Config,
+    taxonomies: &Taxonomies,
+) -> Vec<RenderedFile> {
     let mut files = vec![
-        file("sitemap.xml", sitemap(site, config)),
+        file("sitemap.xml", sitemap(site, config, taxonomies)),
         file(
             "robots.txt",
             format!(
@@ -47,9 +52,15 @@ pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
             continue;
         }
         let records = opendata::records(site, config, lang);
+        let pages: Vec<&Page> = site.all_pages().filter(|page| page.lang == lang).collect();
+        let feed = Feed {
+            lang,
+            title: config.title_in(lang).to_string(),
+            home: config.language_root(lang),
+        };
         files.push(file(
             &format!("{folder}{FEED_FILE}"),
-            atom_feed(site, config, lang),
+            atom_feed(&pages, config, &feed),
         ));
         files.push(file(
             &format!("{folder}{}", opendata::JSON_FILE),
@@ -60,6 +71,7 @@ pub fn publishing_files(site: &Site, config: &Config) -> Vec<RenderedFile> {
             opendata::figures_csv(&records),
         ));
     }
+    files.extend(term_feeds(site, config, taxonomies));
     // Branch deploys run Jekyll, which would drop files starting with `_`; this stops it.
     files.push(file(".nojekyll", String::new()));
     if let Some(domain) = config
@@ -81,17 +93,77 @@ fn file(output_path: &str, contents: String) -> RenderedFile {
     }
 }
 
-/// Pages and sections in path order, as the sitemap lists them.
-fn pages_by_path(site: &Site) -> Vec<&Page> {
-    let mut pages: Vec<&Page> = site.all_pages().collect();
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    pages
+/// One address of the sitemap: its site path, when it last changed, and its versions in
+/// every language (language, path) when it has more than one.
+struct SitemapEntry<'a> {
+    path: String,
+    lastmod: Option<&'a Date>,
+    versions: Vec<(&'a str, String)>,
+}
+
+/// Every address the site serves a page at: pages and sections with the later listing pages
+/// of paginated sections, and the taxonomies' list and term pages with theirs.
+fn sitemap_entries<'a>(site: &'a Site, taxonomies: &'a Taxonomies) -> Vec<SitemapEntry<'a>> {
+    let mut entries = Vec::new();
+    for page in site.all_pages() {
+        let versions: Vec<(&str, String)> = page
+            .translations
+            .iter()
+            .map(|v| (v.lang.as_str(), v.path.clone()))
+            .collect();
+        entries.push(SitemapEntry {
+            path: page.path.clone(),
+            lastmod: last_change(page),
+            versions: if versions.len() > 1 {
+                versions
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    for section in &site.sections {
+        if let Some(by) = section.page.front.paginate_by {
+            let pagers = taxonomy::pager_paths(&section.page.path, section.pages.len(), by);
+            entries.extend(pagers.into_iter().skip(1).map(|path| SitemapEntry {
+                path,
+                lastmod: None,
+                versions: Vec::new(),
+            }));
+        }
+    }
+    for (kind, listing, term) in taxonomies.pages() {
+        let versions: Vec<(&str, String)> = kind
+            .versions(term.map(|t| t.key.as_str()))
+            .map(|(lang, path, _)| (lang, path.to_string()))
+            .collect();
+        let path = term.map_or(&listing.path, |t| &t.path);
+        entries.push(SitemapEntry {
+            path: path.clone(),
+            lastmod: None,
+            versions: if versions.len() > 1 {
+                versions
+            } else {
+                Vec::new()
+            },
+        });
+        if let (Some(term), Some(by)) = (term, kind.paginate_by) {
+            let pagers = taxonomy::pager_paths(&term.path, term.pages.len(), by);
+            entries.extend(pagers.into_iter().skip(1).map(|path| SitemapEntry {
+                path,
+                lastmod: None,
+                versions: Vec::new(),
+            }));
+        }
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries
 }
 
 /// `sitemap.xml`; a page with translations lists every version of itself, itself included, as
 /// `xhtml:link` alternates, with `x-default` at the default language's version (Google's form).
-fn sitemap(site: &Site, config: &Config) -> String {
-    let multilingual = site.all_pages().any(|p| p.translations.len() > 1);
+fn sitemap(site: &Site, config: &Config, taxonomies: &Taxonomies) -> String {
+    let entries = sitemap_entries(site, taxonomies);
+    let multilingual = entries.iter().any(|e| !e.versions.is_empty());
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
@@ -99,33 +171,31 @@ fn sitemap(site: &Site, config: &Config) -> String {
         xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
     }
     xml.push_str(">\n");
-    for page in pages_by_path(site) {
+    for entry in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_xml(&join_url(&config.base_url, &page.path)));
+        xml.push_str(&escape_xml(&join_url(&config.base_url, &entry.path)));
         xml.push_str("</loc>\n");
         // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
-        if let Some(modified) = last_change(page) {
+        if let Some(modified) = entry.lastmod {
             xml.push_str(&format!("    <lastmod>{modified}</lastmod>\n"));
         }
         // The schema allows elements of other namespaces only after the sitemap's own.
-        if page.translations.len() > 1 {
-            for version in &page.translations {
-                xml.push_str(&format!(
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                    escape_xml(&version.lang),
-                    escape_xml(&join_url(&config.base_url, &version.path))
-                ));
-            }
-            if let Some(default) = page
-                .translations
-                .iter()
-                .find(|v| v.lang == config.default_language())
-            {
-                xml.push_str(&format!(
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                    escape_xml(&join_url(&config.base_url, &default.path))
-                ));
-            }
+        for (lang, path) in &entry.versions {
+            xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                escape_xml(lang),
+                escape_xml(&join_url(&config.base_url, path))
+            ));
+        }
+        if let Some((_, default)) = entry
+            .versions
+            .iter()
+            .find(|(lang, _)| *lang == config.default_language())
+        {
+            xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                escape_xml(&join_url(&config.base_url, default))
+            ));
         }
         xml.push_str("  </url>\n");
     }
@@ -133,19 +203,48 @@ fn sitemap(site: &Site, config: &Config) -> String {
     xml
 }
 
+/// The feed of each term of the taxonomies that have feeds (`topics/<term>/atom.xml`).
+fn term_feeds(site: &Site, config: &Config, taxonomies: &Taxonomies) -> Vec<RenderedFile> {
+    let pages: Vec<&Page> = site.all_pages().collect();
+    let mut files = Vec::new();
+    for (kind, listing, term) in taxonomies.pages() {
+        let Some(term) = term.filter(|_| kind.feed) else {
+            continue;
+        };
+        let feed = Feed {
+            lang: &listing.lang,
+            title: format!("{} · {}", term.name, config.title_in(&listing.lang)),
+            home: term.path.clone(),
+        };
+        let on_term: Vec<&Page> = term.pages.iter().map(|&i| pages[i]).collect();
+        files.push(file(
+            &format!("{}{FEED_FILE}", term.path.trim_start_matches('/')),
+            atom_feed(&on_term, config, &feed),
+        ));
+    }
+    files
+}
+
 /// When a page last changed: its `updated`, else its `date`.
 fn last_change(page: &Page) -> Option<&Date> {
     page.front.updated.as_ref().or(page.front.date.as_ref())
 }
 
-/// An Atom 1.0 feed of the dated pages, newest `date` first. An entry is `<published>` at its
-/// `date` and `<updated>` at its `updated` (else its `date`); the feed's `<updated>` is the
-/// latest of those, so the feed is the same bytes on every build of the same content.
-fn atom_feed(site: &Site, config: &Config, lang: &str) -> String {
-    let mut dated: Vec<(&Page, &Date)> = site
-        .all_pages()
-        .filter(|page| page.lang == lang)
-        .filter_map(|page| Some((page, page.front.date.as_ref()?)))
+/// What a feed is about: its language, title and the site path of the page it follows.
+struct Feed<'a> {
+    lang: &'a str,
+    title: String,
+    home: String,
+}
+
+/// An Atom 1.0 feed of the dated `pages`, newest `date` first. An entry is `<published>` at
+/// its `date` and `<updated>` at its `updated` (else its `date`); the feed's `<updated>` is
+/// the latest of those, so the feed is the same bytes on every build of the same content.
+fn atom_feed(pages: &[&Page], config: &Config, feed: &Feed<'_>) -> String {
+    let lang = feed.lang;
+    let mut dated: Vec<(&Page, &Date)> = pages
+        .iter()
+        .filter_map(|page| Some((*page, page.front.date.as_ref()?)))
         .collect();
     dated.sort_by(|(a, a_date), (b, b_date)| b_date.cmp(a_date).then(a.path.cmp(&b.path)));
     let updated = dated
@@ -153,10 +252,13 @@ fn atom_feed(site: &Site, config: &Config, lang: &str) -> String {
         .filter_map(|(page, _)| last_change(page))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::to_rfc3339);
-    let home = join_url(&config.base_url, &config.language_root(lang));
-    let title = config.title_in(lang);
+    let home = join_url(&config.base_url, &feed.home);
+    let title = feed.title.as_str();
     let description = config.description_in(lang);
-    let author = config.author.as_deref().unwrap_or(title);
+    let author = config
+        .author
+        .as_deref()
+        .unwrap_or_else(|| config.title_in(lang));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
         escape_xml(lang),
@@ -209,7 +311,7 @@ mod tests {
     fn every_publishing_file_is_named_in_the_list() {
         let mut config: Config = crate::yaml::from_str("title: t\ncname: a.example\n").unwrap();
         config.base_url = "/".into();
-        for file in publishing_files(&Site::default(), &config) {
+        for file in publishing_files(&Site::default(), &config, &Taxonomies::default()) {
             assert!(
                 PUBLISHING_FILES.contains(&file.output_path.as_str()),
                 "{}",

@@ -10,9 +10,9 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::yaml;
 
-/// The keys a page or section may set between its `---` lines.
+/// The keys a page or section may set between its `---` lines, and a declared taxonomy's
+/// terms (`topics: [Connectivity]`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The page's title (required, except on the home section).
     pub title: Option<String>,
@@ -40,9 +40,100 @@ pub struct FrontMatter {
     /// Words with their speaker and source, checked at build.
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// On a section: how many pages each listing page shows; the rest go on `page/2/`, ….
+    pub paginate_by: Option<usize>,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,
+    /// The keys that are none of the above, as parsed; emptied by [`take_terms`].
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, yaml::Value>,
+    /// Terms by taxonomy (`topics` → `[Connectivity]`), as the default language names them.
+    #[serde(skip)]
+    pub terms: Terms,
+}
+
+/// Terms by taxonomy name, in the default language, as written (trimmed).
+pub type Terms = BTreeMap<String, Vec<String>>;
+
+/// The keys a page's front matter has besides the taxonomies, for "did you mean".
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "corrections",
+    "weight",
+    "draft",
+    "template",
+    "figures",
+    "quotes",
+    "paginate_by",
+    "extra",
+];
+
+/// The keys of a figure besides the taxonomies.
+pub const FIGURE_KEYS: &[&str] = &["id", "value", "label", "said_by", "source", "quote"];
+
+/// The keys of a quote besides the taxonomies.
+pub const QUOTE_KEYS: &[&str] = &["text", "said_by", "source", "context", "translation"];
+
+/// Why a key that is not a field was refused by [`take_terms`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum TermProblem {
+    /// Not a field, and not a declared taxonomy either; `names` when its value is a list of
+    /// names, as a taxonomy's would be.
+    Unknown {
+        /// The key as written.
+        key: String,
+        /// Whether the value is a list of names.
+        names: bool,
+    },
+    /// A declared taxonomy whose value is not a list of names (or one name).
+    NotNames(String),
+    /// An empty name in a taxonomy's list.
+    EmptyName(String),
+}
+
+/// Moves the declared taxonomies' terms out of `rest` into `terms`. A key of `rest` that is
+/// not in `declared` is refused, as is a value that is not a name or a list of names.
+pub fn take_terms(
+    rest: &mut BTreeMap<String, yaml::Value>,
+    terms: &mut Terms,
+    declared: &[String],
+) -> Result<(), TermProblem> {
+    let name = |item: &yaml::Value| match item {
+        yaml::Value::Mapping(_) | yaml::Value::Sequence(_) | yaml::Value::Null => None,
+        other => Some(yaml::to_display(other).trim().to_string()),
+    };
+    for (key, value) in std::mem::take(rest) {
+        if !declared.contains(&key) {
+            let names = matches!(&value, yaml::Value::Sequence(items) if items.iter().all(|i| name(i).is_some()));
+            return Err(TermProblem::Unknown { key, names });
+        }
+        let names: Vec<String> = match &value {
+            yaml::Value::Sequence(items) => items
+                .iter()
+                .map(name)
+                .collect::<Option<_>>()
+                .ok_or_else(|| TermProblem::NotNames(key.clone()))?,
+            yaml::Value::String(_) | yaml::Value::Number(_) | yaml::Value::Bool(_) => {
+                vec![yaml::to_display(&value).trim().to_string()]
+            }
+            _ => return Err(TermProblem::NotNames(key)),
+        };
+        if names.iter().any(String::is_empty) {
+            return Err(TermProblem::EmptyName(key));
+        }
+        let mut unique: Vec<String> = Vec::with_capacity(names.len());
+        for name in names {
+            if !unique.contains(&name) {
+                unique.push(name);
+            }
+        }
+        terms.insert(key, unique);
+    }
+    Ok(())
 }
 
 /// A correction of a published page.
@@ -57,7 +148,6 @@ pub struct Correction {
 
 /// A number somebody said, with who said it, where it was published and their words.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Figure {
     /// A name to place the figure in prose: `{{ figure(id="coverage") }}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,11 +165,16 @@ pub struct Figure {
     /// out: it is the original's.
     #[serde(default)]
     pub quote: String,
+    /// The keys that are none of the above, as parsed; emptied by [`take_terms`].
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, yaml::Value>,
+    /// Its terms by taxonomy (a translation's are its original's).
+    #[serde(skip)]
+    pub terms: Terms,
 }
 
 /// Words somebody said, copied exactly from a source.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Quote {
     /// The words, exactly as the source prints them. A translation leaves them out: they stay
     /// the original's, the speaker's own words.
@@ -97,6 +192,12 @@ pub struct Quote {
     /// and labelled as a translation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
+    /// The keys that are none of the above, as parsed; emptied by [`take_terms`].
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, yaml::Value>,
+    /// Its terms by taxonomy (a translation's are its original's).
+    #[serde(skip)]
+    pub terms: Terms,
 }
 
 /// A content file cut in two, with the line numbers needed to report errors in the file.

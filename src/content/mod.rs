@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 use crate::date::Date;
 use crate::error::Error;
 use crate::paths::{CONTENT_DIR, read_text};
-use crate::url;
+use crate::{url, yaml};
 pub use front_matter::FrontMatter;
 
 /// A Markdown file that becomes one HTML page.
@@ -67,26 +67,29 @@ impl Page {
     }
 }
 
-/// The languages content files may be written in: the default (`page.md`) and the others
-/// (`page.ru.md`).
+/// What site.yaml says about content files: the languages they may be written in, the
+/// default (`page.md`) and the others (`page.ru.md`), and the taxonomies front matter may use.
 #[derive(Debug, Clone, Default)]
-pub struct Languages {
+pub struct LoadRules {
     /// The default language's code.
     pub default: String,
     /// The other languages' codes.
     pub others: Vec<String>,
+    /// The names of the declared taxonomies (`topics`).
+    pub taxonomies: Vec<String>,
 }
 
-impl Languages {
-    /// The languages of `config`.
-    pub fn of(config: &crate::config::Config) -> Languages {
-        Languages {
+impl LoadRules {
+    /// The rules of `config`.
+    pub fn of(config: &crate::config::Config) -> LoadRules {
+        LoadRules {
             default: config.default_language().to_string(),
             others: config
                 .other_languages()
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
+            taxonomies: config.taxonomies.iter().map(|t| t.name.clone()).collect(),
         }
     }
 }
@@ -120,7 +123,7 @@ impl Site {
 
 /// Loads `<root>/content` into a [`Site`]. Every file is tried: the site holds the files that
 /// loaded, the errors list those that did not, so later stages can report their own errors too.
-pub fn load_site(root: &Path, include_drafts: bool, languages: &Languages) -> (Site, Vec<Error>) {
+pub fn load_site(root: &Path, include_drafts: bool, languages: &LoadRules) -> (Site, Vec<Error>) {
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     let mut sections: BTreeMap<String, Page> = BTreeMap::new();
@@ -205,17 +208,45 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads and parses one content file (a path relative to the site root); `true` when it is a
 /// section's `_index.md`.
-pub fn load_file(root: &Path, file: &Path, languages: &Languages) -> Result<(Page, bool), Error> {
+pub fn load_file(root: &Path, file: &Path, languages: &LoadRules) -> Result<(Page, bool), Error> {
     let text = read_text(root, file)?;
     let split = front_matter::split(&text).map_err(|line| Error::UnterminatedFrontMatter {
         path: file.to_path_buf(),
         line,
     })?;
-    let front = front_matter::parse(file, &split)?;
+    let mut front = front_matter::parse(file, &split)?;
     let place = url_path(file, languages).map_err(|name| Error::BadFileName {
         path: file.to_path_buf(),
         name,
     })?;
+    take_all_terms(
+        &mut front,
+        file,
+        &split,
+        languages,
+        place.lang != languages.default,
+    )?;
+    if front.paginate_by.is_some() && !place.is_section {
+        return Err(Error::InvalidValue {
+            path: file.to_path_buf(),
+            line: yaml::line_of(split.front_matter, &[yaml::Segment::Key("paginate_by")])
+                .unwrap_or(0)
+                + split.front_matter_offset,
+            message: "`paginate_by` is set on a page, which lists nothing".into(),
+            help: "set it in the `_index.md` of the section whose listing should be paginated"
+                .into(),
+        });
+    }
+    if front.paginate_by == Some(0) {
+        return Err(Error::InvalidValue {
+            path: file.to_path_buf(),
+            line: yaml::line_of(split.front_matter, &[yaml::Segment::Key("paginate_by")])
+                .unwrap_or(0)
+                + split.front_matter_offset,
+            message: "`paginate_by: 0` would put no page on a listing page".into(),
+            help: "write how many pages each listing page shows, e.g. `paginate_by: 10`".into(),
+        });
+    }
     let (path, is_section) = (place.path, place.is_section);
     let untitled = front.title.as_deref().is_none_or(|t| t.trim().is_empty());
     if untitled && !place.is_home {
@@ -246,6 +277,112 @@ pub fn load_file(root: &Path, file: &Path, languages: &Languages) -> Result<(Pag
     Ok((page, is_section))
 }
 
+/// Moves the terms of the page and of each figure and quote out of the keys front matter
+/// does not know; refuses any other key, with its line, and terms in a translation.
+fn take_all_terms(
+    front: &mut FrontMatter,
+    file: &Path,
+    split: &front_matter::Split<'_>,
+    rules: &LoadRules,
+    is_translation: bool,
+) -> Result<(), Error> {
+    use front_matter::{FIGURE_KEYS, FRONT_MATTER_KEYS, QUOTE_KEYS, take_terms};
+    use yaml::Segment::{Index, Key};
+    let refuse = |at: &[yaml::Segment<'_>], problem: front_matter::TermProblem, known: &[&str]| {
+        let line = yaml::nearest_line(split.front_matter, at) + split.front_matter_offset;
+        let path = file.to_path_buf();
+        let declared = |name: &str| rules.taxonomies.iter().any(|t| t == name);
+        match problem {
+            front_matter::TermProblem::Unknown { key, names } => {
+                let mut known: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+                known.extend(rules.taxonomies.iter().cloned());
+                // A list of names under a key that is not a near miss of a known one: most
+                // likely a taxonomy that site.yaml does not declare.
+                if names && !declared(&key) && crate::error::closest(&key, &known).is_none() {
+                    Error::UndeclaredTaxonomy {
+                        path,
+                        line,
+                        name: key,
+                    }
+                } else {
+                    Error::UnknownKey {
+                        path,
+                        line,
+                        key,
+                        known,
+                    }
+                }
+            }
+            front_matter::TermProblem::NotNames(key) => Error::InvalidValue {
+                path,
+                line,
+                message: format!("`{key}` must list names"),
+                help: format!("write the terms as a list: `{key}: [Connectivity, Education]`"),
+            },
+            front_matter::TermProblem::EmptyName(key) => Error::InvalidValue {
+                path,
+                line,
+                message: format!("`{key}` lists an empty name"),
+                help: "remove the empty entry, or write the term's name".into(),
+            },
+        }
+    };
+    let in_translation = |at: &[yaml::Segment<'_>], name: &str| Error::InvalidValue {
+        path: file.to_path_buf(),
+        line: yaml::nearest_line(split.front_matter, at) + split.front_matter_offset,
+        message: format!("a translation lists `{name}`: it takes its terms from its original"),
+        help: format!(
+            "remove `{name}:` here; translate the names of terms once, under `terms:` in i18n/<language>.yaml"
+        ),
+    };
+    let first_key = |terms: &front_matter::Terms| terms.keys().next().cloned();
+    let key_of = |problem: &front_matter::TermProblem| match problem {
+        front_matter::TermProblem::Unknown { key: k, .. }
+        | front_matter::TermProblem::NotNames(k)
+        | front_matter::TermProblem::EmptyName(k) => k.clone(),
+    };
+    if let Err(problem) = take_terms(&mut front.rest, &mut front.terms, &rules.taxonomies) {
+        let key = key_of(&problem);
+        return Err(refuse(&[Key(&key)], problem, FRONT_MATTER_KEYS));
+    }
+    if is_translation && let Some(name) = first_key(&front.terms) {
+        return Err(in_translation(&[Key(&name)], &name));
+    }
+    for (index, figure) in front.figures.iter_mut().enumerate() {
+        if let Err(problem) = take_terms(&mut figure.rest, &mut figure.terms, &rules.taxonomies) {
+            let key = key_of(&problem);
+            return Err(refuse(
+                &[Key("figures"), Index(index), Key(&key)],
+                problem,
+                FIGURE_KEYS,
+            ));
+        }
+        if is_translation && let Some(name) = first_key(&figure.terms) {
+            return Err(in_translation(
+                &[Key("figures"), Index(index), Key(&name)],
+                &name,
+            ));
+        }
+    }
+    for (index, quote) in front.quotes.iter_mut().enumerate() {
+        if let Err(problem) = take_terms(&mut quote.rest, &mut quote.terms, &rules.taxonomies) {
+            let key = key_of(&problem);
+            return Err(refuse(
+                &[Key("quotes"), Index(index), Key(&key)],
+                problem,
+                QUOTE_KEYS,
+            ));
+        }
+        if is_translation && let Some(name) = first_key(&quote.terms) {
+            return Err(in_translation(
+                &[Key("quotes"), Index(index), Key(&name)],
+                &name,
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Where a content file goes: its site path, whether it is a section, its language, and the
 /// key its translations share.
 #[derive(Debug, PartialEq, Eq)]
@@ -263,7 +400,7 @@ struct Place {
 /// (`content/Итоги форума (2021).md` → `/itogi-foruma-2021/`). A file named for another
 /// language (`b.ru.md`) is that language's translation, under its folder: `/ru/a/b/`. `Err`
 /// names a part that has no letter or digit to make a URL from.
-fn url_path(file: &Path, languages: &Languages) -> Result<Place, String> {
+fn url_path(file: &Path, languages: &LoadRules) -> Result<Place, String> {
     // Skips `content`; `slash::parts` splits Windows paths the same way on every platform.
     let mut parts: Vec<String> = crate::slash::parts(file).skip(1).collect();
     let name = parts.pop().unwrap_or_default();
@@ -309,7 +446,7 @@ fn url_path(file: &Path, languages: &Languages) -> Result<Place, String> {
 fn check_language_folders(
     pages: &[Page],
     sections: &BTreeMap<String, Page>,
-    languages: &Languages,
+    languages: &LoadRules,
     errors: &mut Vec<Error>,
 ) {
     for page in pages.iter().chain(sections.values()) {
@@ -330,10 +467,16 @@ fn check_language_folders(
 }
 
 /// A translation takes from its original what does not depend on the language: `date`,
-/// `weight` and `template`, and `updated` unless it sets its own; so listings in every
-/// language have the same order.
+/// `weight`, `template` and its terms, and `updated` unless it sets its own; so listings and
+/// term pages in every language hold the same pages in the same order.
 fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Page>) {
-    type Inherited = (Option<Date>, Option<i64>, Option<String>, Option<Date>);
+    type Inherited = (
+        Option<Date>,
+        Option<i64>,
+        Option<String>,
+        Option<Date>,
+        front_matter::Terms,
+    );
     let translated: std::collections::HashSet<String> = pages
         .iter()
         .chain(sections.values())
@@ -354,6 +497,7 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
                 front.weight,
                 front.template.clone(),
                 front.updated.clone(),
+                front.terms.clone(),
             );
             (p.key.clone(), inherited)
         })
@@ -362,12 +506,13 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
         if !page.is_translation() {
             continue;
         }
-        if let Some((date, weight, template, updated)) = originals.get(&page.key) {
+        if let Some((date, weight, template, updated, terms)) = originals.get(&page.key) {
             let front = &mut page.front;
             front.date = front.date.take().or_else(|| date.clone());
             front.weight = front.weight.or(*weight);
             front.template = front.template.take().or_else(|| template.clone());
             front.updated = front.updated.take().or_else(|| updated.clone());
+            front.terms = terms.clone();
         }
     }
 }
@@ -413,7 +558,7 @@ fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors:
 fn build_tree(
     pages: Vec<Page>,
     mut section_pages: BTreeMap<String, Page>,
-    languages: &Languages,
+    languages: &LoadRules,
 ) -> Site {
     // Every language with pages has a home section, written or not.
     let mut roots = vec![(
@@ -499,7 +644,7 @@ fn build_tree(
 }
 
 /// Fills each page's [`Page::translations`]: the pages that share its key, in language order.
-fn link_translations(site: &mut Site, languages: &Languages) {
+fn link_translations(site: &mut Site, languages: &LoadRules) {
     if languages.others.is_empty() {
         return;
     }
@@ -547,7 +692,7 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::{Languages, url_path};
+    use super::{LoadRules, url_path};
     use std::path::Path;
 
     #[test]
@@ -587,9 +732,10 @@ mod tests {
         );
     }
 
-    fn languages() -> Languages {
-        Languages {
+    fn languages() -> LoadRules {
+        LoadRules {
             default: "en".into(),
+            taxonomies: Vec::new(),
             others: vec!["ru".into(), "kk".into()],
         }
     }

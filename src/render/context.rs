@@ -51,6 +51,9 @@ struct LanguageSite<'a> {
 pub struct FigureContext<'a> {
     #[serde(flatten)]
     pub figure: &'a Figure,
+    /// Its terms by taxonomy, named in the page's language (`topics: [Связь]`).
+    #[serde(flatten)]
+    pub terms: TermNames<'a>,
     /// The source `figure.source` names (publisher, title, date, url).
     pub cite: Option<&'a Source>,
     /// The site path of the page that holds the figure.
@@ -64,6 +67,9 @@ pub struct FigureContext<'a> {
 pub struct QuoteContext<'a> {
     #[serde(flatten)]
     pub quote: &'a Quote,
+    /// Its terms by taxonomy, named in the page's language.
+    #[serde(flatten)]
+    pub terms: TermNames<'a>,
     /// The source `quote.source` names.
     pub cite: Option<&'a Source>,
     /// The site path of the page that holds the quote.
@@ -110,6 +116,37 @@ pub struct PageContext<'a> {
     pub lang: &'a str,
     /// Every language's version of the page, this one included, in the order of `languages:`.
     pub translations: Vec<TranslationContext>,
+    /// Its terms by taxonomy, named in its language (`topics: [Connectivity]`).
+    pub taxonomies: TermNames<'a>,
+}
+
+/// Terms by taxonomy, named in one language.
+pub type TermNames<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+
+/// `terms` (named in the default language) as `lang` names them: from `terms.<taxonomy>.<term>`
+/// in the language's strings, else as written.
+pub fn term_names<'a>(
+    terms: &'a crate::content::front_matter::Terms,
+    lang: &str,
+    config: &Config,
+    strings: &'a crate::i18n::Strings,
+) -> TermNames<'a> {
+    let translated = lang != config.default_language();
+    terms
+        .iter()
+        .map(|(kind, names)| {
+            let shown = names
+                .iter()
+                .map(|name| {
+                    let own = translated
+                        .then(|| strings.get(lang, &crate::taxonomy::term_string_key(kind, name)))
+                        .flatten();
+                    own.unwrap_or(name.as_str())
+                })
+                .collect();
+            (kind.as_str(), shown)
+        })
+        .collect()
 }
 
 /// One language's version of a page, as language switchers and `hreflang` links need it.
@@ -150,12 +187,17 @@ fn cite<'a>(config: &'a Config, id: &str) -> Option<&'a Source> {
 }
 
 /// The figures of one page with their sources.
-pub fn figures_of<'a>(page: &'a Page, config: &'a Config) -> Vec<FigureContext<'a>> {
+pub fn figures_of<'a>(
+    page: &'a Page,
+    config: &'a Config,
+    strings: &'a crate::i18n::Strings,
+) -> Vec<FigureContext<'a>> {
     page.front
         .figures
         .iter()
         .map(|figure| FigureContext {
             figure,
+            terms: term_names(&figure.terms, &page.lang, config, strings),
             cite: cite(config, &figure.source),
             page_path: &page.path,
             page_title: page_title(page, config),
@@ -164,12 +206,17 @@ pub fn figures_of<'a>(page: &'a Page, config: &'a Config) -> Vec<FigureContext<'
 }
 
 /// The quotes of one page with their sources.
-pub fn quotes_of<'a>(page: &'a Page, config: &'a Config) -> Vec<QuoteContext<'a>> {
+pub fn quotes_of<'a>(
+    page: &'a Page,
+    config: &'a Config,
+    strings: &'a crate::i18n::Strings,
+) -> Vec<QuoteContext<'a>> {
     page.front
         .quotes
         .iter()
         .map(|quote| QuoteContext {
             quote,
+            terms: term_names(&quote.terms, &page.lang, config, strings),
             cite: cite(config, &quote.source),
             page_path: &page.path,
             page_title: page_title(page, config),
@@ -194,17 +241,30 @@ pub fn site_value(
                 .get(lang, &format!("nav.{}", item.path))
                 .unwrap_or(&item.title)
                 .to_string(),
-            path: translated_path(site, &item.path, lang),
+            path: taxonomy_list_in(config, &item.path, lang)
+                .unwrap_or_else(|| translated_path(site, &item.path, lang)),
         })
         .collect();
     tera::Value::from_serializable(&LanguageSite {
-        site: site_context(site, config, lang),
+        site: site_context(site, config, lang, strings),
         title: config.title_in(lang),
         description: config.description_in(lang),
         nav,
         lang,
         home: config.language_root(lang),
     })
+}
+
+/// When `path` is a taxonomy's list page (`/topics/`), the path of its version in `lang`
+/// (`/ru/topics/`).
+fn taxonomy_list_in(config: &Config, path: &str, lang: &str) -> Option<String> {
+    let inside = path.strip_prefix(&config.language_root(config.default_language()))?;
+    let name = inside.strip_suffix('/')?;
+    config
+        .taxonomies
+        .iter()
+        .any(|t| t.name == name)
+        .then(|| format!("{}{name}/", config.language_root(lang)))
 }
 
 /// The path of `lang`'s version of the page at `path`, or `path` when it has none.
@@ -216,19 +276,35 @@ pub fn translated_path(site: &Site, path: &str, lang: &str) -> String {
 }
 
 /// `site`, with every figure and quote of the pages in `lang` gathered in listing order.
-pub fn site_context<'a>(site: &'a Site, config: &'a Config, lang: &str) -> SiteContext<'a> {
+pub fn site_context<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    lang: &str,
+    strings: &'a crate::i18n::Strings,
+) -> SiteContext<'a> {
     let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == lang).collect();
     pages.sort_by(|a, b| listing_order(a, b));
     SiteContext {
         config,
         base_path: config.base_path(),
-        figures: pages.iter().flat_map(|p| figures_of(p, config)).collect(),
-        quotes: pages.iter().flat_map(|p| quotes_of(p, config)).collect(),
+        figures: pages
+            .iter()
+            .flat_map(|p| figures_of(p, config, strings))
+            .collect(),
+        quotes: pages
+            .iter()
+            .flat_map(|p| quotes_of(p, config, strings))
+            .collect(),
     }
 }
 
 /// `page` for one page whose Markdown is rendered as `md`.
-pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) -> PageContext<'a> {
+pub fn page_context<'a>(
+    page: &'a Page,
+    md: &'a Rendered,
+    config: &'a Config,
+    strings: &'a crate::i18n::Strings,
+) -> PageContext<'a> {
     let front = &page.front;
     PageContext {
         title: page_title(page, config),
@@ -250,8 +326,8 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         permalink: join_url(&config.base_url, &page.path),
         word_count: md.word_count,
         reading_time: md.word_count.div_ceil(WORDS_PER_MINUTE),
-        figures: figures_of(page, config),
-        quotes: quotes_of(page, config),
+        figures: figures_of(page, config, strings),
+        quotes: quotes_of(page, config, strings),
         updated: front.updated.as_ref(),
         corrections: &front.corrections,
         date_modified: structured::date_modified(page),
@@ -263,6 +339,7 @@ pub fn page_context<'a>(page: &'a Page, md: &'a Rendered, config: &'a Config) ->
         extra: &front.extra,
         lang: &page.lang,
         translations: translations_of(page, config),
+        taxonomies: term_names(&front.terms, &page.lang, config, strings),
     }
 }
 
@@ -370,5 +447,6 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         extra: &NO_EXTRA,
         lang: &config.language,
         translations: Vec::new(),
+        taxonomies: TermNames::new(),
     }
 }

@@ -3,6 +3,7 @@
 
 mod body;
 mod context;
+pub mod listing;
 pub(crate) mod templates;
 
 use std::path::Path;
@@ -36,6 +37,8 @@ pub struct RenderOutput {
     pub documents: Vec<Option<Document>>,
     /// `404.html`.
     pub not_found: Option<RenderedFile>,
+    /// The taxonomies' list pages and term pages (with their listing pages).
+    pub taxonomy_pages: Vec<RenderedFile>,
     /// Files beside page bundles: (source relative to the root, output path).
     pub assets: Vec<(std::path::PathBuf, String)>,
     /// Problems in the Markdown that do not stop the build.
@@ -43,12 +46,14 @@ pub struct RenderOutput {
 }
 
 impl RenderOutput {
-    /// Every rendered HTML file: the documents, then `404.html`.
+    /// Every rendered HTML file: the documents with their listing pages, the taxonomy pages,
+    /// then `404.html`.
     pub fn files(&self) -> impl Iterator<Item = &RenderedFile> {
         self.documents
             .iter()
             .flatten()
-            .map(|doc| &doc.file)
+            .flat_map(|doc| std::iter::once(&doc.file).chain(&doc.pagers))
+            .chain(&self.taxonomy_pages)
             .chain(&self.not_found)
     }
 
@@ -71,6 +76,8 @@ impl RenderOutput {
 pub struct Document {
     /// The HTML file.
     pub file: RenderedFile,
+    /// A paginated section's other listing pages (`page/2/`, …) and the redirect at `page/1/`.
+    pub pagers: Vec<RenderedFile>,
     /// Its social preview image, when the templates show one.
     pub og: Option<OgImage>,
     /// The template it was rendered with.
@@ -103,7 +110,12 @@ pub struct RenderedFile {
 
 /// Step 1. Puts the site-wide data into the templates: the `site` variable and the figures
 /// that `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
-pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
+pub fn add_site_data(
+    templates: &mut Templates,
+    site: &Site,
+    config: &Config,
+    taxonomies: &crate::taxonomy::Taxonomies,
+) {
     let figures_of =
         |data: &context::SiteContext<'_>| -> std::collections::BTreeMap<String, tera::Value> {
             data.figures
@@ -112,7 +124,7 @@ pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
                 .collect()
         };
     let default = config.default_language();
-    let site_data = site_context(site, config, default);
+    let site_data = site_context(site, config, default, &templates.strings);
     write_index(templates).figures = figures_of(&site_data);
     let global = context::site_value(site, config, default, &templates.strings);
     templates.tera.global_context().insert_value("site", global);
@@ -121,7 +133,7 @@ pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     for lang in config.other_languages() {
         translated.insert(
             lang.to_string(),
-            figures_of(&site_context(site, config, lang)),
+            figures_of(&site_context(site, config, lang, &templates.strings)),
         );
         by_lang.insert(
             lang.to_string(),
@@ -130,6 +142,23 @@ pub fn add_site_data(templates: &mut Templates, site: &Site, config: &Config) {
     }
     write_index(templates).translated_figures = translated;
     templates.site_by_lang = by_lang;
+    let mut term_urls = std::collections::BTreeMap::new();
+    for kind in &taxonomies.kinds {
+        for listing in &kind.listings {
+            for term in &listing.terms {
+                let url = join_url(&config.base_url, &term.path);
+                for name in [&term.name, &term.key] {
+                    term_urls.insert(
+                        (kind.name.clone(), listing.lang.clone(), name.clone()),
+                        url.clone(),
+                    );
+                }
+            }
+        }
+    }
+    let mut index = write_index(templates);
+    index.taxonomies = listing::taxonomy_values(config, taxonomies);
+    index.term_urls = term_urls;
 }
 
 /// Step 2. Renders the Markdown of the pages at `selected` (indices into
@@ -225,12 +254,14 @@ pub fn render_documents(
         .par_iter()
         .zip(markdown)
         .zip(&needed)
-        .map(|((page, md), &needed)| needed.then(|| page_context(page, md, config)))
+        .map(|((page, md), &needed)| {
+            needed.then(|| page_context(page, md, config, &templates.strings))
+        })
         .collect();
     let context = |index: usize| {
-        contexts[index]
-            .clone()
-            .unwrap_or_else(|| page_context(pages[index], &markdown[index], config))
+        contexts[index].clone().unwrap_or_else(|| {
+            page_context(pages[index], &markdown[index], config, &templates.strings)
+        })
     };
     let listing = |index: usize| SectionContext {
         header: context(index),
@@ -254,7 +285,7 @@ pub fn render_documents(
         .par_iter()
         .map(|&index| {
             let page = pages[index];
-            let ((file, og), reads) = templates::recording_reads(|| {
+            let ((files, og), reads) = templates::recording_reads(|| {
                 if index < sections {
                     let listing = listing(index);
                     let head = with_head(&listing.header, site, page, config, templates);
@@ -267,25 +298,46 @@ pub fn render_documents(
                             subsections: &listing.subsections,
                         },
                     );
-                    let file = render_document(
-                        &templates.tera,
-                        page,
-                        default_template(site, index),
-                        &context,
-                    );
-                    (file, head.og)
+                    let template = default_template(site, index);
+                    let files = match page.front.paginate_by {
+                        None => render_document(&templates.tera, page, template, &context)
+                            .map(|file| (file, Vec::new())),
+                        Some(by) => listing::paginate(
+                            config,
+                            &page.path,
+                            &page.lang,
+                            &listing.pages,
+                            by,
+                            |paginator| {
+                                context.insert("paginator", paginator);
+                                render_document(&templates.tera, page, template, &context)
+                                    .map(|file| file.contents)
+                            },
+                        )
+                        .map(|mut files| {
+                            let first = files.remove(0);
+                            let first = RenderedFile {
+                                source: Some(page.file.clone()),
+                                ..first
+                            };
+                            (first, files)
+                        }),
+                    };
+                    (files, head.og)
                 } else {
                     let head = with_head(&context(index), site, page, config, templates);
                     let mut context = language_context(templates, page);
                     context.insert("page", &head);
                     (
-                        render_document(&templates.tera, page, "page.html", &context),
+                        render_document(&templates.tera, page, "page.html", &context)
+                            .map(|file| (file, Vec::new())),
                         head.og,
                     )
                 }
             });
-            let document = file.map(|file| Document {
+            let document = files.map(|(file, pagers)| Document {
                 file,
+                pagers,
                 og,
                 template: template_of(site, page, index).to_string(),
                 reads,
@@ -464,8 +516,9 @@ pub fn render_site(
     config: &Config,
     templates: &mut Templates,
     root: &Path,
+    taxonomies: &crate::taxonomy::Taxonomies,
 ) -> (RenderOutput, Vec<Error>) {
-    add_site_data(templates, site, config);
+    add_site_data(templates, site, config, taxonomies);
     let templates = &*templates;
     let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
     let mut errors = Vec::new();
@@ -492,11 +545,39 @@ pub fn render_site(
             Err(err) => report_once(&mut errors, err),
         }
     }
+    let (taxonomy_pages, taxonomy_errors) =
+        render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
+    output.taxonomy_pages = taxonomy_pages;
+    errors.extend(taxonomy_errors);
     match render_not_found(&templates.tera, config) {
         Ok(file) => output.not_found = Some(file),
         Err(err) => errors.push(err),
     }
     (output, errors)
+}
+
+/// Renders the taxonomies' list and term pages, which list pages by their listing fields.
+pub fn render_taxonomy_pages(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    taxonomies: &crate::taxonomy::Taxonomies,
+    markdown: &[Rendered],
+) -> (Vec<RenderedFile>, Vec<Error>) {
+    if taxonomies.kinds.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let listed: Vec<PageContext<'_>> = site
+        .all_pages()
+        .zip(markdown)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|(page, md)| PageContext {
+            content: "",
+            ..page_context(page, md, config, &templates.strings)
+        })
+        .collect();
+    listing::render_taxonomies(site, config, templates, taxonomies, &listed)
 }
 
 /// A section as its own template sees it: its header with the head fields, its listings

@@ -54,6 +54,10 @@ pub(super) struct SiteIndex {
     pub pages: BTreeMap<String, tera::Value>,
     /// Sections by site path, with their page listings.
     pub sections: BTreeMap<String, tera::Value>,
+    /// Taxonomies by (name, language), with their terms' counts.
+    pub taxonomies: BTreeMap<(String, String), tera::Value>,
+    /// Term page URLs by (taxonomy, language, term name there or in the default language).
+    pub term_urls: BTreeMap<(String, String, String), String>,
 }
 
 /// Loads every file under `<root>/templates` into one Tera instance, named by its path there
@@ -148,6 +152,7 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
     register_lookup(tera, index, "get_section", "path", "section", |i| {
         &i.sections
     });
+    register_taxonomy_functions(tera, index, config.default_language());
     tera.register_filter("date", format_date);
     tera.register_filter("markdown", markdown_filter);
 }
@@ -180,6 +185,47 @@ fn register_get_figure(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, default:
                         known.join(", ")
                     }
                 ))
+            })
+    });
+}
+
+/// `get_taxonomy(kind="topics", lang=lang)`: the taxonomy with its terms (name, slug, path,
+/// permalink and counts). `get_taxonomy_url(kind="topics", name="Connectivity", lang=lang)`:
+/// the full URL of a term's page, the term named in `lang` or in the default language.
+fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, default: &str) {
+    let taxonomies = Arc::clone(index);
+    let lang_or_default = default.to_string();
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
+        let kind: String = kwargs.must_get("kind")?;
+        let lang: String = kwargs
+            .get("lang")?
+            .unwrap_or_else(|| lang_or_default.clone());
+        let index = taxonomies
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        index
+            .taxonomies
+            .get(&(kind.clone(), lang.clone()))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::message(format!(
+                    "no taxonomy `{kind}` in `{lang}`: declare it under `taxonomies:` in site.yaml"
+                ))
+            })
+    });
+    let urls = Arc::clone(index);
+    let default = default.to_string();
+    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
+        let kind: String = kwargs.must_get("kind")?;
+        let name: String = kwargs.must_get("name")?;
+        let lang: String = kwargs.get("lang")?.unwrap_or_else(|| default.clone());
+        let index = urls.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        index
+            .term_urls
+            .get(&(kind.clone(), lang.clone(), name.clone()))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::message(format!("no `{kind}` term `{name}` has a page in `{lang}`"))
             })
     });
 }

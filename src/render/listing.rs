@@ -1,0 +1,482 @@
+//! Listings spread over several pages (`paginator`), and the pages of taxonomies: the list of
+//! a taxonomy's terms (`taxonomy_list.html`) and each term's page (`taxonomy_single.html`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::{Page, Site};
+use crate::error::{Error, tera_report};
+use crate::i18n::Strings;
+use crate::markdown::escape_markup;
+use crate::paths::TEMPLATES_DIR;
+use crate::taxonomy::{self, Kind, Listing, Taxonomies, Term};
+use crate::url::join_url;
+
+use super::RenderedFile;
+use super::context::{
+    FigureContext, PageContext, QuoteContext, TranslationContext, figures_of, not_found_context,
+    quotes_of,
+};
+
+/// The template of a taxonomy's list of terms.
+pub const TAXONOMY_LIST_TEMPLATE: &str = "taxonomy_list.html";
+/// The template of one term's page.
+pub const TAXONOMY_SINGLE_TEMPLATE: &str = "taxonomy_single.html";
+
+/// `paginator`: one page of a listing spread over several, with links to the others. Field
+/// names follow Zola's; `pagers` and `current_permalink` are ours.
+#[derive(Debug, Serialize)]
+pub struct Paginator<'p, 'a> {
+    /// Pages per listing page.
+    pub paginate_by: usize,
+    /// The full URL of the listing's first page.
+    pub base_url: String,
+    /// How many listing pages there are.
+    pub number_pagers: usize,
+    /// This listing page's number, from 1.
+    pub current_index: usize,
+    /// How many pages the whole listing holds.
+    pub total_pages: usize,
+    /// The full URL of the first listing page.
+    pub first: String,
+    /// The full URL of the last listing page.
+    pub last: String,
+    /// The full URL of the previous listing page, on all but the first.
+    pub previous: Option<String>,
+    /// The full URL of the next listing page, on all but the last.
+    pub next: Option<String>,
+    /// The full URL of this listing page (for `rel="canonical"`).
+    pub current_permalink: String,
+    /// The pages on this listing page.
+    pub pages: &'p [PageContext<'a>],
+    /// Every listing page, to number the links.
+    pub pagers: Vec<Pager>,
+}
+
+/// One listing page, as the numbered links show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Its site path (`/speakers/page/2/`).
+    pub path: String,
+    /// Its full URL.
+    pub permalink: String,
+    /// Whether it is the listing page being rendered.
+    pub current: bool,
+}
+
+/// Renders a listing at `path` once per listing page: `render` gets each page's paginator and
+/// returns its HTML. The first listing page is `path` itself; `page/1/` redirects to it.
+pub fn paginate<'a>(
+    config: &Config,
+    path: &str,
+    lang: &str,
+    pages: &[PageContext<'a>],
+    by: usize,
+    mut render: impl FnMut(&Paginator<'_, 'a>) -> Result<String, Error>,
+) -> Result<Vec<RenderedFile>, Error> {
+    let paths = taxonomy::pager_paths(path, pages.len(), by);
+    let permalink = |p: &str| join_url(&config.base_url, p);
+    let pagers: Vec<Pager> = paths
+        .iter()
+        .enumerate()
+        .map(|(at, p)| Pager {
+            number: at + 1,
+            path: p.clone(),
+            permalink: permalink(p),
+            current: false,
+        })
+        .collect();
+    let mut files = Vec::with_capacity(paths.len() + 1);
+    for (at, chunk) in pages
+        .chunks(by.max(1))
+        .chain(pages.is_empty().then_some(pages))
+        .enumerate()
+    {
+        let mut numbered = pagers.clone();
+        numbered[at].current = true;
+        let paginator = Paginator {
+            paginate_by: by,
+            base_url: permalink(path),
+            number_pagers: paths.len(),
+            current_index: at + 1,
+            total_pages: pages.len(),
+            first: permalink(&paths[0]),
+            last: permalink(&paths[paths.len() - 1]),
+            previous: at.checked_sub(1).map(|p| permalink(&paths[p])),
+            next: paths.get(at + 1).map(|p| permalink(p)),
+            current_permalink: permalink(&paths[at]),
+            pages: chunk,
+            pagers: numbered,
+        };
+        files.push(RenderedFile {
+            output_path: format!("{}index.html", paths[at].trim_start_matches('/')),
+            source: None,
+            contents: render(&paginator)?,
+        });
+    }
+    files.push(RenderedFile {
+        output_path: format!(
+            "{}{}/1/index.html",
+            path.trim_start_matches('/'),
+            taxonomy::PAGER_FOLDER
+        ),
+        source: None,
+        contents: redirect_page(lang, &join_url(config.base_path(), path), &permalink(path)),
+    });
+    Ok(files)
+}
+
+/// A page that sends browsers on to `to` (a URL under the base path, so that it works in a
+/// preview too) and tells crawlers that `canonical` is the page.
+pub fn redirect_page(lang: &str, to: &str, canonical: &str) -> String {
+    let (to, canonical) = (escape_markup(to), escape_markup(canonical));
+    format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n",
+        escape_markup(lang)
+    )
+}
+
+/// `taxonomy`: what a taxonomy's pages say about it.
+#[derive(Debug, Serialize)]
+struct TaxonomyContext<'a> {
+    name: &'a str,
+    lang: &'a str,
+    path: &'a str,
+    permalink: String,
+    paginate_by: Option<usize>,
+    feed: bool,
+}
+
+/// `term`, and each of `terms`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermContext<'a> {
+    /// Its name in the page's language.
+    pub name: &'a str,
+    /// Its name in the default language.
+    pub key: &'a str,
+    /// Its URL segment.
+    pub slug: &'a str,
+    /// Its page's site path.
+    pub path: &'a str,
+    /// Its page's full URL.
+    pub permalink: String,
+    /// The full URL of its feed, when the taxonomy has feeds.
+    pub feed: Option<String>,
+    /// How many pages it holds.
+    pub page_count: usize,
+    /// How many figures it holds.
+    pub figure_count: usize,
+    /// How many quotes it holds.
+    pub quote_count: usize,
+    /// Its pages (listing fields; no rendered content), in listing order.
+    pub pages: Vec<PageContext<'a>>,
+    /// Its figures, with their sources.
+    pub figures: Vec<FigureContext<'a>>,
+    /// Its quotes, with their sources.
+    pub quotes: Vec<QuoteContext<'a>>,
+}
+
+/// The listing fields of every page, without their rendered content.
+pub type Listed<'a> = [PageContext<'a>];
+
+/// Renders every list page and term page of `taxonomies`. `listed[i]` is page `i` of
+/// [`Site::all_pages`] as listings show it. A site whose templates lack the taxonomy templates
+/// gets an error naming the missing one (when it declares taxonomies).
+pub fn render_taxonomies(
+    site: &Site,
+    config: &Config,
+    templates: &super::Templates,
+    taxonomies: &Taxonomies,
+    listed: &Listed<'_>,
+) -> (Vec<RenderedFile>, Vec<Error>) {
+    use rayon::prelude::*;
+    let mut errors = Vec::new();
+    if taxonomies.kinds.is_empty() {
+        return (Vec::new(), errors);
+    }
+    for template in [TAXONOMY_LIST_TEMPLATE, TAXONOMY_SINGLE_TEMPLATE] {
+        if !templates.tera.contains_template(template) {
+            errors.push(Error::TemplateMissing {
+                path: std::path::PathBuf::from(crate::paths::CONFIG_FILE),
+                template: template.to_string(),
+                available: Vec::new(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let pages: Vec<&Page> = site.all_pages().collect();
+    let jobs: Vec<(&Kind, &Listing, Option<&Term>)> = taxonomies.pages().collect();
+    let results: Vec<Result<Vec<RenderedFile>, Error>> = jobs
+        .par_iter()
+        .map(|&(kind, listing, term)| {
+            let renderer = TermRenderer {
+                config,
+                templates,
+                strings: &templates.strings,
+                pages: &pages,
+                listed,
+                kind,
+                listing,
+            };
+            match term {
+                None => renderer.list_page(),
+                Some(term) => renderer.term_page(term),
+            }
+        })
+        .collect();
+    let mut files = Vec::new();
+    for result in results {
+        match result {
+            Ok(rendered) => files.extend(rendered),
+            Err(err) => super::report_once(&mut errors, err),
+        }
+    }
+    (files, errors)
+}
+
+/// What rendering one taxonomy page needs.
+struct TermRenderer<'r, 'a> {
+    config: &'a Config,
+    templates: &'r super::Templates,
+    strings: &'a Strings,
+    pages: &'r [&'a Page],
+    listed: &'r Listed<'a>,
+    kind: &'a Kind,
+    listing: &'a Listing,
+}
+
+impl<'r, 'a> TermRenderer<'r, 'a> {
+    fn taxonomy(&self) -> TaxonomyContext<'a> {
+        TaxonomyContext {
+            name: &self.kind.name,
+            lang: &self.listing.lang,
+            path: &self.listing.path,
+            permalink: join_url(&self.config.base_url, &self.listing.path),
+            paginate_by: self.kind.paginate_by,
+            feed: self.kind.feed,
+        }
+    }
+
+    fn term(&self, term: &'a Term, with_pages: bool) -> TermContext<'a> {
+        let figures = term
+            .figures
+            .iter()
+            .filter_map(|&(page, item)| {
+                figures_of(self.pages[page], self.config, self.strings)
+                    .into_iter()
+                    .nth(item)
+            })
+            .collect();
+        let quotes = term
+            .quotes
+            .iter()
+            .filter_map(|&(page, item)| {
+                quotes_of(self.pages[page], self.config, self.strings)
+                    .into_iter()
+                    .nth(item)
+            })
+            .collect();
+        TermContext {
+            name: &term.name,
+            key: &term.key,
+            slug: &term.slug,
+            path: &term.path,
+            permalink: join_url(&self.config.base_url, &term.path),
+            feed: self
+                .kind
+                .feed
+                .then(|| join_url(&self.config.base_url, &format!("{}atom.xml", term.path))),
+            page_count: term.pages.len(),
+            figure_count: term.figures.len(),
+            quote_count: term.quotes.len(),
+            pages: if with_pages {
+                term.pages.iter().map(|&i| self.listed[i].clone()).collect()
+            } else {
+                Vec::new()
+            },
+            figures,
+            quotes,
+        }
+    }
+
+    /// `page` for a taxonomy page: the head fields `base.html` reads.
+    fn head(&self, title: &'a str, path: &'a str, key: Option<&'a str>) -> PageContext<'a> {
+        let mut head = not_found_context(self.config);
+        head.title = title;
+        head.description = self.config.description_in(&self.listing.lang);
+        head.path = path;
+        head.permalink = join_url(&self.config.base_url, path);
+        head.lang = &self.listing.lang;
+        let versions: Vec<(&str, &str, Option<&str>)> = self.kind.versions(key).collect();
+        if versions.len() > 1 {
+            head.translations = versions
+                .into_iter()
+                .map(|(lang, version_path, name)| TranslationContext {
+                    lang: lang.to_string(),
+                    name: self
+                        .config
+                        .language(lang)
+                        .map_or_else(|| lang.to_string(), |l| l.name.clone()),
+                    title: name.map_or_else(|| self.list_title(lang), str::to_string),
+                    path: version_path.to_string(),
+                    permalink: join_url(&self.config.base_url, version_path),
+                    current: version_path == path,
+                })
+                .collect();
+        }
+        head
+    }
+
+    /// The list page's title in `lang`: `taxonomies.<name>` of the strings, else the name
+    /// with a capital.
+    fn list_title(&self, lang: &str) -> String {
+        self.strings
+            .get(lang, &format!("taxonomies.{}", self.kind.name))
+            .map_or_else(|| capitalized(&self.kind.name), str::to_string)
+    }
+
+    fn context(&self) -> Context {
+        let mut context = Context::new();
+        context.insert("lang", &self.listing.lang);
+        if let Some(site) = self.templates.site_by_lang.get(&self.listing.lang) {
+            context.insert_value("site", site.clone());
+        }
+        context.insert("taxonomy", &self.taxonomy());
+        context
+    }
+
+    fn list_page(&self) -> Result<Vec<RenderedFile>, Error> {
+        let title = self.list_title(&self.listing.lang);
+        let terms: Vec<TermContext<'_>> = self
+            .listing
+            .terms
+            .iter()
+            .map(|t| self.term(t, true))
+            .collect();
+        let mut context = self.context();
+        context.insert("page", &self.head(&title, &self.listing.path, None));
+        context.insert("terms", &terms);
+        Ok(vec![self.render(
+            TAXONOMY_LIST_TEMPLATE,
+            &self.listing.path,
+            &context,
+        )?])
+    }
+
+    fn term_page(&self, term: &'a Term) -> Result<Vec<RenderedFile>, Error> {
+        let context_term = self.term(term, true);
+        let mut context = self.context();
+        context.insert("page", &self.head(&term.name, &term.path, Some(&term.key)));
+        context.insert("term", &context_term);
+        let Some(by) = self.kind.paginate_by else {
+            return Ok(vec![self.render(
+                TAXONOMY_SINGLE_TEMPLATE,
+                &term.path,
+                &context,
+            )?]);
+        };
+        paginate(
+            self.config,
+            &term.path,
+            &self.listing.lang,
+            &context_term.pages,
+            by,
+            |paginator| {
+                context.insert("paginator", paginator);
+                self.render(TAXONOMY_SINGLE_TEMPLATE, &term.path, &context)
+                    .map(|file| file.contents)
+            },
+        )
+    }
+
+    fn render(&self, template: &str, path: &str, context: &Context) -> Result<RenderedFile, Error> {
+        let contents = self
+            .templates
+            .tera
+            .render(template, context)
+            .map_err(|err| Error::TemplateRender {
+                path: std::path::PathBuf::from(TEMPLATES_DIR).join(template),
+                same_error_in: 0,
+                template: template.to_string(),
+                message: tera_report(&err),
+            })?;
+        Ok(RenderedFile {
+            output_path: format!("{}index.html", path.trim_start_matches('/')),
+            source: None,
+            contents,
+        })
+    }
+}
+
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+/// `get_taxonomy(kind=…, lang=…)`: every taxonomy in every language, with its terms and their
+/// counts (not their pages, which only term pages carry), by (name, language).
+pub fn taxonomy_values(
+    config: &Config,
+    taxonomies: &Taxonomies,
+) -> BTreeMap<(String, String), tera::Value> {
+    #[derive(Serialize)]
+    struct TermSummary<'a> {
+        name: &'a str,
+        key: &'a str,
+        slug: &'a str,
+        path: &'a str,
+        permalink: String,
+        page_count: usize,
+        figure_count: usize,
+        quote_count: usize,
+    }
+    #[derive(Serialize)]
+    struct TaxonomyValue<'a> {
+        #[serde(flatten)]
+        taxonomy: TaxonomyContext<'a>,
+        terms: Vec<TermSummary<'a>>,
+    }
+    let mut values = BTreeMap::new();
+    for kind in &taxonomies.kinds {
+        for listing in &kind.listings {
+            let value = TaxonomyValue {
+                taxonomy: TaxonomyContext {
+                    name: &kind.name,
+                    lang: &listing.lang,
+                    path: &listing.path,
+                    permalink: join_url(&config.base_url, &listing.path),
+                    paginate_by: kind.paginate_by,
+                    feed: kind.feed,
+                },
+                terms: listing
+                    .terms
+                    .iter()
+                    .map(|t| TermSummary {
+                        name: &t.name,
+                        key: &t.key,
+                        slug: &t.slug,
+                        path: &t.path,
+                        permalink: join_url(&config.base_url, &t.path),
+                        page_count: t.pages.len(),
+                        figure_count: t.figures.len(),
+                        quote_count: t.quotes.len(),
+                    })
+                    .collect(),
+            };
+            values.insert(
+                (kind.name.clone(), listing.lang.clone()),
+                tera::Value::from_serializable(&value),
+            );
+        }
+    }
+    values
+}
