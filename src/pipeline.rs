@@ -311,6 +311,7 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
         .map(content::LoadRules::of)
         .unwrap_or_default();
     let (mut site, load_errors) = content::load_site(&options.root, options.drafts, &languages);
+    let load_errors_count = load_errors.len();
     errors.extend(load_errors);
     errors.extend(facts::apply_translations(&mut site));
     if let Some(config) = &config {
@@ -324,8 +325,13 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     let (Some(config), Some(mut templates)) = (config, templates) else {
         return Err(errors);
     };
-    let (taxonomies, taxonomy_errors, taxonomy_warnings) =
-        taxonomy::collect(&options.root, &site, &config, &templates.strings);
+    let (taxonomies, taxonomy_errors, taxonomy_warnings) = taxonomy::collect(
+        &options.root,
+        &site,
+        &config,
+        &templates.strings,
+        load_errors_count == 0,
+    );
     errors.extend(taxonomy_errors);
     errors.extend(check_nav(&options.root, &config, &site, &taxonomies));
     // Render even when some files failed to load, to report template errors in the same run.

@@ -154,21 +154,27 @@ struct Spelling {
 /// front-matter key, a term with nothing to make a URL from, a term without its name in a
 /// language's strings, a name in the strings for a term nobody uses. Warnings: one term written
 /// in ways that differ (`Connectivity`, `connectivity`), shown as one.
+///
+/// `complete` says that every content file loaded: only then can a name in the strings be
+/// told to be unused.
 pub fn collect(
     root: &Path,
     site: &Site,
     config: &Config,
     strings: &Strings,
+    complete: bool,
 ) -> (Taxonomies, Vec<Error>, Vec<Warning>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if config.taxonomies.is_empty() {
-        errors.extend(stray_term_names(
-            root,
-            config,
-            strings,
-            &Taxonomies::default(),
-        ));
+        if complete {
+            errors.extend(stray_term_names(
+                root,
+                config,
+                strings,
+                &Taxonomies::default(),
+            ));
+        }
         return (Taxonomies::default(), errors, warnings);
     }
     errors.extend(reserved_names(root, config));
@@ -299,7 +305,9 @@ pub fn collect(
             listings,
         });
     }
-    errors.extend(stray_term_names(root, config, strings, &taxonomies));
+    if complete {
+        errors.extend(stray_term_names(root, config, strings, &taxonomies));
+    }
     (taxonomies, errors, warnings)
 }
 

@@ -387,3 +387,51 @@ fn edits_in_every_language_equal_a_fresh_build() {
         "{ru}"
     );
 }
+
+/// Edits that reach term pages: a body whose word count a term page shows, a page moved to
+/// another term, a new page on a term, a term's name in another language. After each, serve's
+/// folder equals a fresh build.
+#[test]
+fn term_pages_follow_every_edit() {
+    let site = TestSite::fixture("topics");
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("serve");
+    let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
+    session.build_all().unwrap();
+    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+    let edits: [Edit; 4] = [
+        ("content/notes/note-1.md", &|t| {
+            t.replace(
+                "Body of note 1.",
+                "Body of note 1, now longer by some words.",
+            )
+        }),
+        ("content/notes/note-4.md", &|t| {
+            t.replace("topics: [Public services]", "topics: [Connectivity]")
+        }),
+        ("content/notes/note-6.md", &|_| {
+            "---\ntitle: Note 6\ntopics: [Education]\n---\nSix.\n".to_string()
+        }),
+        ("i18n/ru.yaml", &|t| t.replace("Связь", "Подключение")),
+    ];
+    for (file, change) in edits {
+        let path = site.root().join(file);
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        fs::write(&path, change(&text)).unwrap();
+        session
+            .apply(&[PathBuf::from(file)])
+            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let (_keep, built) = fresh_build(site.root()).expect("the site builds");
+        let diff = differences(&snapshot(&out_dir), &built);
+        assert!(diff.is_empty(), "after {file}:\n{}", diff.join("\n"));
+    }
+    let term = fs::read_to_string(out_dir.join("topics/connectivity/index.html")).unwrap();
+    assert!(
+        term.contains("Note 1</a> <span class=\"words\">9 words"),
+        "{term}"
+    );
+    let education = fs::read_to_string(out_dir.join("topics/education/index.html")).unwrap();
+    assert!(education.contains("Note 6"), "{education}");
+    let ru = fs::read_to_string(out_dir.join("ru/topics/connectivity/index.html")).unwrap();
+    assert!(ru.contains("<h1>Подключение</h1>"), "{ru}");
+}

@@ -147,11 +147,12 @@ pub fn add_site_data(
         for listing in &kind.listings {
             for term in &listing.terms {
                 let url = join_url(&config.base_url, &term.path);
-                for name in [&term.name, &term.key] {
-                    term_urls.insert(
-                        (kind.name.clone(), listing.lang.clone(), name.clone()),
-                        url.clone(),
-                    );
+                for name in [
+                    term.name.clone(),
+                    term.key.clone(),
+                    format!("/{}", term.slug),
+                ] {
+                    term_urls.insert((kind.name.clone(), listing.lang.clone(), name), url.clone());
                 }
             }
         }

@@ -56,7 +56,8 @@ pub(super) struct SiteIndex {
     pub sections: BTreeMap<String, tera::Value>,
     /// Taxonomies by (name, language), with their terms' counts.
     pub taxonomies: BTreeMap<(String, String), tera::Value>,
-    /// Term page URLs by (taxonomy, language, term name there or in the default language).
+    /// Term page URLs by (taxonomy, language, term name there or in the default language, or
+    /// `/` and its slug).
     pub term_urls: BTreeMap<(String, String, String), String>,
 }
 
@@ -220,9 +221,14 @@ fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, 
         let name: String = kwargs.must_get("name")?;
         let lang: String = kwargs.get("lang")?.unwrap_or_else(|| default.clone());
         let index = urls.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A term written another way (`connectivity`) finds its term by the URL it makes.
         index
             .term_urls
             .get(&(kind.clone(), lang.clone(), name.clone()))
+            .or_else(|| {
+                let slug = format!("/{}", crate::url::slug(&name));
+                index.term_urls.get(&(kind.clone(), lang.clone(), slug))
+            })
             .cloned()
             .ok_or_else(|| {
                 tera::Error::message(format!("no `{kind}` term `{name}` has a page in `{lang}`"))
