@@ -362,3 +362,37 @@ fn a_taxonomy_needs_its_templates_and_a_folder_name() {
         run.stderr
     );
 }
+
+#[test]
+fn paginate_by_belongs_on_a_section() {
+    let run = broken(|site| {
+        edit(
+            site,
+            "content/notes/note-1.md",
+            "weight: 1\n",
+            "weight: 1\npaginate_by: 3\n",
+        )
+    });
+    assert!(
+        run.stderr.contains(
+            "content/notes/note-1.md:5: `paginate_by` is set on a page, which lists nothing"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = broken(|site| {
+        edit(
+            site,
+            "content/notes/_index.md",
+            "paginate_by: 2",
+            "paginate_by: 0",
+        )
+    });
+    assert!(
+        run.stderr.contains(
+            "content/notes/_index.md:3: `paginate_by: 0` would put no page on a listing page"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -467,8 +467,8 @@ fn check_language_folders(
 }
 
 /// A translation takes from its original what does not depend on the language: `date`,
-/// `weight`, `template` and its terms, and `updated` unless it sets its own; so listings and
-/// term pages in every language hold the same pages in the same order.
+/// `weight`, `template` and its terms, and `updated` and `paginate_by` unless it sets its
+/// own; so listings and term pages in every language hold the same pages in the same order.
 fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Page>) {
     type Inherited = (
         Option<Date>,
@@ -476,6 +476,7 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
         Option<String>,
         Option<Date>,
         front_matter::Terms,
+        Option<usize>,
     );
     let translated: std::collections::HashSet<String> = pages
         .iter()
@@ -498,6 +499,7 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
                 front.template.clone(),
                 front.updated.clone(),
                 front.terms.clone(),
+                front.paginate_by,
             );
             (p.key.clone(), inherited)
         })
@@ -506,13 +508,16 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
         if !page.is_translation() {
             continue;
         }
-        if let Some((date, weight, template, updated, terms)) = originals.get(&page.key) {
+        if let Some((date, weight, template, updated, terms, paginate_by)) =
+            originals.get(&page.key)
+        {
             let front = &mut page.front;
             front.date = front.date.take().or_else(|| date.clone());
             front.weight = front.weight.or(*weight);
             front.template = front.template.take().or_else(|| template.clone());
             front.updated = front.updated.take().or_else(|| updated.clone());
             front.terms = terms.clone();
+            front.paginate_by = front.paginate_by.or(*paginate_by);
         }
     }
 }
