@@ -70,9 +70,11 @@ pub struct Pager {
 }
 
 /// Renders a listing at `path` once per listing page: `render` gets each page's paginator and
-/// returns its HTML. The first listing page is `path` itself; `page/1/` redirects to it.
+/// returns its HTML. The first listing page is `path` itself; `page/1/` redirects to it. The
+/// files name `source` (the section's file, or site.yaml for a term) as what made them.
 pub fn paginate<'a>(
     config: &Config,
+    source: &std::path::Path,
     path: &str,
     lang: &str,
     pages: &[PageContext<'a>],
@@ -115,7 +117,7 @@ pub fn paginate<'a>(
         };
         files.push(RenderedFile {
             output_path: format!("{}index.html", paths[at].trim_start_matches('/')),
-            source: None,
+            source: Some(source.to_path_buf()),
             contents: render(&paginator)?,
         });
     }
@@ -125,7 +127,7 @@ pub fn paginate<'a>(
             path.trim_start_matches('/'),
             taxonomy::PAGER_FOLDER
         ),
-        source: None,
+        source: Some(source.to_path_buf()),
         contents: redirect_page(lang, &join_url(config.base_path(), path), &permalink(path)),
     });
     Ok(files)
@@ -384,6 +386,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         };
         paginate(
             self.config,
+            std::path::Path::new(crate::paths::CONFIG_FILE),
             &term.path,
             &self.listing.lang,
             &context_term.pages,
@@ -409,7 +412,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
             })?;
         Ok(RenderedFile {
             output_path: format!("{}index.html", path.trim_start_matches('/')),
-            source: None,
+            source: Some(std::path::PathBuf::from(crate::paths::CONFIG_FILE)),
             contents,
         })
     }

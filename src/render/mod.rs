@@ -305,6 +305,7 @@ pub fn render_documents(
                             .map(|file| (file, Vec::new())),
                         Some(by) => listing::paginate(
                             config,
+                            &page.file,
                             &page.path,
                             &page.lang,
                             &listing.pages,
@@ -317,10 +318,6 @@ pub fn render_documents(
                         )
                         .map(|mut files| {
                             let first = files.remove(0);
-                            let first = RenderedFile {
-                                source: Some(page.file.clone()),
-                                ..first
-                            };
                             (first, files)
                         }),
                     };
