@@ -7,9 +7,9 @@
 #
 # Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Hugo is the Debian
 # package unless --hugo says otherwise; Zola is any zola binary you pass with --zola (0.22.1 is
-# the reference); a peer that is absent is skipped with a note. A build that fails on its corpus
-# (factsheet before it has taxonomies, say) is left out of the timings with its error, and the
-# rest still run. Nothing here builds or downloads a peer.
+# the reference); a peer that is absent (or given as "") is skipped with a note. A build that
+# fails on its corpus (factsheet before it has taxonomies, say) is shown with its error and left
+# out of the timings; the rest still run. Nothing here builds or downloads a peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,7 +92,7 @@ python3 - "$results" "$pages" <<'EOF'
 import json, os, sys
 results, pages = sys.argv[1], sys.argv[2].split()
 tools = ["factsheet", "factsheet+taxonomies", "zola+taxonomies", "hugo+taxonomies"]
-print("\n| pages | tool | median | ratio to factsheet | ratio to factsheet+taxonomies | peak memory | term pages |")
+print("\n| pages | tool | median | ratio to factsheet without | ratio to factsheet with | peak memory | term pages |")
 print("|---|---|---|---|---|---|---|")
 summary = []
 for n in pages:
