@@ -268,6 +268,16 @@ pub fn write_site_with(root: &Path, pages: usize, taxonomies: Taxonomies) -> std
     let listing = "{% extends \"base.html\" %}{% block content %}<h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>{% for p in section.pages %}<li><a href=\"{{ url(path=p.path) }}\">{{ p.title }}</a></li>{% endfor %}{% for s in section.subsections %}<li><a href=\"{{ url(path=s.path) }}\">{{ s.title }}</a></li>{% endfor %}</ul>{% endblock content %}\n";
     fs::write(root.join("templates/section.html"), listing)?;
     fs::write(root.join("templates/index.html"), listing)?;
+    if taxonomies == Taxonomies::TopicsAndTags {
+        fs::write(
+            root.join("templates/taxonomy_list.html"),
+            "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<h1>{{ page.title }}</h1><ul>{% for term in terms %}<li><a href=\"{{ url(path=term.path) }}\">{{ term.name }}</a> ({{ term.page_count }})</li>{% endfor %}</ul>{% endblock content %}\n",
+        )?;
+        fs::write(
+            root.join("templates/taxonomy_single.html"),
+            "{% extends \"base.html\" %}{% block title %}{{ term.name }}{% endblock title %}{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href=\"{{ url(path=p.path) }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock content %}\n",
+        )?;
+    }
     write_content(root, pages, Syntax::Yaml, Links::ContentPath, taxonomies)
 }
 

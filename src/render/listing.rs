@@ -29,7 +29,7 @@ pub const TAXONOMY_SINGLE_TEMPLATE: &str = "taxonomy_single.html";
 /// `paginator`: one page of a listing spread over several, with links to the others. Field
 /// names follow Zola's; `pagers` and `current_permalink` are ours.
 #[derive(Debug, Serialize)]
-pub struct Paginator<'p, 'a> {
+pub struct Paginator<'p, T> {
     /// Pages per listing page.
     pub paginate_by: usize,
     /// The full URL of the listing's first page.
@@ -51,7 +51,7 @@ pub struct Paginator<'p, 'a> {
     /// The full URL of this listing page (for `rel="canonical"`).
     pub current_permalink: String,
     /// The pages on this listing page.
-    pub pages: &'p [PageContext<'a>],
+    pub pages: &'p [T],
     /// Every listing page, to number the links.
     pub pagers: Vec<Pager>,
 }
@@ -72,14 +72,14 @@ pub struct Pager {
 /// Renders a listing at `path` once per listing page: `render` gets each page's paginator and
 /// returns its HTML. The first listing page is `path` itself; `page/1/` redirects to it. The
 /// files name `source` (the section's file, or site.yaml for a term) as what made them.
-pub fn paginate<'a>(
+pub fn paginate<T: Serialize>(
     config: &Config,
     source: &std::path::Path,
     path: &str,
     lang: &str,
-    pages: &[PageContext<'a>],
+    pages: &[T],
     by: usize,
-    mut render: impl FnMut(&Paginator<'_, 'a>) -> Result<String, Error>,
+    mut render: impl FnMut(&Paginator<'_, T>) -> Result<String, Error>,
 ) -> Result<Vec<RenderedFile>, Error> {
     let paths = taxonomy::pager_paths(path, pages.len(), by);
     let permalink = |p: &str| join_url(&config.base_url, p);
@@ -154,37 +154,37 @@ struct TaxonomyContext<'a> {
     feed: bool,
 }
 
-/// `term`, and each of `terms`.
+/// `term`, and each of `terms`, but `pages`: those are added as the values of [`Listed`], which
+/// are made once per page and shared by every term that lists it.
 #[derive(Debug, Clone, Serialize)]
-pub struct TermContext<'a> {
+struct TermFields<'a> {
     /// Its name in the page's language.
-    pub name: &'a str,
+    name: &'a str,
     /// Its name in the default language.
-    pub key: &'a str,
+    key: &'a str,
     /// Its URL segment.
-    pub slug: &'a str,
+    slug: &'a str,
     /// Its page's site path.
-    pub path: &'a str,
+    path: &'a str,
     /// Its page's full URL.
-    pub permalink: String,
+    permalink: String,
     /// The full URL of its feed, when the taxonomy has feeds.
-    pub feed: Option<String>,
+    feed: Option<String>,
     /// How many pages it holds.
-    pub page_count: usize,
+    page_count: usize,
     /// How many figures it holds.
-    pub figure_count: usize,
+    figure_count: usize,
     /// How many quotes it holds.
-    pub quote_count: usize,
-    /// Its pages (listing fields; no rendered content), in listing order.
-    pub pages: Vec<PageContext<'a>>,
+    quote_count: usize,
     /// Its figures, with their sources.
-    pub figures: Vec<FigureContext<'a>>,
+    figures: Vec<FigureContext<'a>>,
     /// Its quotes, with their sources.
-    pub quotes: Vec<QuoteContext<'a>>,
+    quotes: Vec<QuoteContext<'a>>,
 }
 
-/// The listing fields of every page, without their rendered content.
-pub type Listed<'a> = [PageContext<'a>];
+/// The listing fields of each page on some term (no rendered content) as a template value,
+/// by index into [`Site::all_pages`]; `None` for the pages on no term.
+pub type Listed = [Option<tera::Value>];
 
 /// Renders every list page and term page of `taxonomies`. `listed[i]` is page `i` of
 /// [`Site::all_pages`] as listings show it. A site whose templates lack the taxonomy templates
@@ -194,7 +194,7 @@ pub fn render_taxonomies(
     config: &Config,
     templates: &super::Templates,
     taxonomies: &Taxonomies,
-    listed: &Listed<'_>,
+    listed: &Listed,
 ) -> (Vec<RenderedFile>, Vec<Error>) {
     use rayon::prelude::*;
     let mut errors = Vec::new();
@@ -249,7 +249,7 @@ struct TermRenderer<'r, 'a> {
     templates: &'r super::Templates,
     strings: &'a Strings,
     pages: &'r [&'a Page],
-    listed: &'r Listed<'a>,
+    listed: &'r Listed,
     kind: &'a Kind,
     listing: &'a Listing,
 }
@@ -266,7 +266,16 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         }
     }
 
-    fn term(&self, term: &'a Term, with_pages: bool) -> TermContext<'a> {
+    /// The pages of `term` as listings show them.
+    fn term_pages(&self, term: &Term) -> Vec<tera::Value> {
+        term.pages
+            .iter()
+            .filter_map(|&i| self.listed[i].clone())
+            .collect()
+    }
+
+    /// `term`: its fields and its pages.
+    fn term(&self, term: &'a Term) -> tera::Value {
         let figures = term
             .figures
             .iter()
@@ -285,7 +294,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
                     .nth(item)
             })
             .collect();
-        TermContext {
+        let fields = TermFields {
             name: &term.name,
             key: &term.key,
             slug: &term.slug,
@@ -298,14 +307,15 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
             page_count: term.pages.len(),
             figure_count: term.figures.len(),
             quote_count: term.quotes.len(),
-            pages: if with_pages {
-                term.pages.iter().map(|&i| self.listed[i].clone()).collect()
-            } else {
-                Vec::new()
-            },
             figures,
             quotes,
-        }
+        };
+        let mut map = tera::Value::from_serializable(&fields)
+            .into_map()
+            .unwrap_or_default();
+        // Shared values: a page's listing fields are serialised once, whatever lists it.
+        map.insert("pages".into(), tera::Value::from(self.term_pages(term)));
+        tera::Value::from(map)
     }
 
     /// `page` for a taxonomy page: the head fields `base.html` reads.
@@ -356,15 +366,10 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
 
     fn list_page(&self) -> Result<Vec<RenderedFile>, Error> {
         let title = self.list_title(&self.listing.lang);
-        let terms: Vec<TermContext<'_>> = self
-            .listing
-            .terms
-            .iter()
-            .map(|t| self.term(t, true))
-            .collect();
+        let terms: Vec<tera::Value> = self.listing.terms.iter().map(|t| self.term(t)).collect();
         let mut context = self.context();
         context.insert("page", &self.head(&title, &self.listing.path, None));
-        context.insert("terms", &terms);
+        context.insert_value("terms", tera::Value::from(terms));
         Ok(vec![self.render(
             TAXONOMY_LIST_TEMPLATE,
             &self.listing.path,
@@ -373,10 +378,9 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
     }
 
     fn term_page(&self, term: &'a Term) -> Result<Vec<RenderedFile>, Error> {
-        let context_term = self.term(term, true);
         let mut context = self.context();
         context.insert("page", &self.head(&term.name, &term.path, Some(&term.key)));
-        context.insert("term", &context_term);
+        context.insert_value("term", self.term(term));
         let Some(by) = self.kind.paginate_by else {
             return Ok(vec![self.render(
                 TAXONOMY_SINGLE_TEMPLATE,
@@ -389,7 +393,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
             std::path::Path::new(crate::paths::CONFIG_FILE),
             &term.path,
             &self.listing.lang,
-            &context_term.pages,
+            &self.term_pages(term),
             by,
             |paginator| {
                 context.insert("paginator", paginator);

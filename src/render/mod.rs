@@ -565,14 +565,25 @@ pub fn render_taxonomy_pages(
     if taxonomies.kinds.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let listed: Vec<PageContext<'_>> = site
+    let mut on_a_term = vec![false; markdown.len()];
+    for (_, _, term) in taxonomies.pages() {
+        for &page in term.map(|t| t.pages.as_slice()).unwrap_or_default() {
+            on_a_term[page] = true;
+        }
+    }
+    let listed: Vec<Option<tera::Value>> = site
         .all_pages()
         .zip(markdown)
+        .zip(on_a_term)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|(page, md)| PageContext {
-            content: "",
-            ..page_context(page, md, config, &templates.strings)
+        .map(|((page, md), listed)| {
+            listed.then(|| {
+                tera::Value::from_serializable(&PageContext {
+                    content: "",
+                    ..page_context(page, md, config, &templates.strings)
+                })
+            })
         })
         .collect();
     listing::render_taxonomies(site, config, templates, taxonomies, &listed)
