@@ -187,13 +187,17 @@ pub fn collect(
         let kind = &declared.name;
         // Every spelling of every term, grouped by the URL it makes, from the originals.
         let mut by_slug: BTreeMap<String, Vec<Spelling>> = BTreeMap::new();
+        // Most terms are written many times: make each name's URL once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (index, page) in pages.iter().enumerate() {
             if page.is_translation() {
                 continue;
             }
             for (holder, names) in terms_of(page, kind) {
                 for name in names {
-                    let slug = crate::url::slug(name);
+                    let slug = slugs
+                        .entry(name.as_str())
+                        .or_insert_with(|| crate::url::slug(name));
                     if slug.is_empty() {
                         errors.push(Error::InvalidValue {
                             path: page.file.clone(),
@@ -203,7 +207,10 @@ pub fn collect(
                         });
                         continue;
                     }
-                    let spellings = by_slug.entry(slug).or_default();
+                    let spellings = match by_slug.get_mut(slug.as_str()) {
+                        Some(spellings) => spellings,
+                        None => by_slug.entry(slug.clone()).or_default(),
+                    };
                     match spellings.iter_mut().find(|s| s.name == *name) {
                         Some(spelling) => spelling.count += 1,
                         None => spellings.push(Spelling {
@@ -216,8 +223,10 @@ pub fn collect(
                 }
             }
         }
-        // The key of each group: its most used spelling, the first written on a tie.
-        let mut key_of: HashMap<String, (String, String)> = HashMap::new();
+        // The key of each group: its most used spelling, the first written on a tie. Groups
+        // are numbered in slug order; every spelling leads to its group.
+        let mut groups: Vec<(&str, &str)> = Vec::with_capacity(by_slug.len());
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         for (slug, spellings) in &by_slug {
             let chosen = spellings
                 .iter()
@@ -229,8 +238,9 @@ pub fn collect(
                 warnings.push(variant_warning(kind, other, chosen, &pages));
             }
             for spelling in spellings {
-                key_of.insert(spelling.name.clone(), (chosen.name.clone(), slug.clone()));
+                group_of.insert(&spelling.name, groups.len());
             }
+            groups.push((&chosen.name, slug));
         }
 
         let mut listings = Vec::new();
@@ -240,7 +250,7 @@ pub fn collect(
             if lang != config.default_language() && !pages.iter().any(|p| p.lang == lang) {
                 continue;
             }
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let mut terms: Vec<Option<Term>> = vec![None; groups.len()];
             for &index in &order {
                 let page = pages[index];
                 if page.lang != lang {
@@ -248,17 +258,20 @@ pub fn collect(
                 }
                 for (holder, names) in terms_of(page, kind) {
                     for name in names {
-                        let Some((key, slug)) = key_of.get(name) else {
+                        let Some(&group) = group_of.get(name.as_str()) else {
                             continue;
                         };
-                        let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                            key: key.clone(),
-                            name: key.clone(),
-                            slug: slug.clone(),
-                            path: format!("{root_path}{kind}/{slug}/"),
-                            pages: Vec::new(),
-                            figures: Vec::new(),
-                            quotes: Vec::new(),
+                        let term = terms[group].get_or_insert_with(|| {
+                            let (key, slug) = groups[group];
+                            Term {
+                                key: key.to_string(),
+                                name: key.to_string(),
+                                slug: slug.to_string(),
+                                path: format!("{root_path}{kind}/{slug}/"),
+                                pages: Vec::new(),
+                                figures: Vec::new(),
+                                quotes: Vec::new(),
+                            }
                         });
                         match holder {
                             Holder::Page => {
@@ -272,7 +285,7 @@ pub fn collect(
                     }
                 }
             }
-            let mut terms: Vec<Term> = terms.into_values().collect();
+            let mut terms: Vec<Term> = terms.into_iter().flatten().collect();
             if lang != config.default_language() {
                 for term in &mut terms {
                     match strings.get(lang, &term_string_key(kind, &term.key)) {

@@ -120,33 +120,58 @@ pub struct PageContext<'a> {
     pub taxonomies: TermNames<'a>,
 }
 
-/// Terms by taxonomy, named in one language.
-pub type TermNames<'a> = BTreeMap<&'a str, Vec<&'a str>>;
+/// Terms by taxonomy, named in one language (`{topics: [Связь]}`), written out as the template
+/// value is made rather than gathered first: every page, figure and quote has one.
+#[derive(Debug, Clone, Copy)]
+pub struct TermNames<'a> {
+    terms: Option<&'a crate::content::front_matter::Terms>,
+    /// `None` in the default language: the terms are shown as written.
+    translated: Option<(&'a str, &'a crate::i18n::Strings)>,
+}
 
-/// `terms` (named in the default language) as `lang` names them: from `terms.<taxonomy>.<term>`
-/// in the language's strings, else as written.
-pub fn term_names<'a>(
-    terms: &'a crate::content::front_matter::Terms,
-    lang: &str,
-    config: &Config,
-    strings: &'a crate::i18n::Strings,
-) -> TermNames<'a> {
-    let translated = lang != config.default_language();
-    terms
-        .iter()
-        .map(|(kind, names)| {
-            let shown = names
-                .iter()
-                .map(|name| {
-                    let own = translated
-                        .then(|| strings.get(lang, &crate::taxonomy::term_string_key(kind, name)))
-                        .flatten();
-                    own.unwrap_or(name.as_str())
-                })
-                .collect();
-            (kind.as_str(), shown)
-        })
-        .collect()
+impl TermNames<'static> {
+    /// No terms.
+    pub const NONE: TermNames<'static> = TermNames {
+        terms: None,
+        translated: None,
+    };
+}
+
+impl<'a> TermNames<'a> {
+    /// The names of `terms` (named in the default language) in `lang`.
+    pub fn of(
+        terms: &'a crate::content::front_matter::Terms,
+        lang: &'a str,
+        config: &Config,
+        strings: &'a crate::i18n::Strings,
+    ) -> TermNames<'a> {
+        TermNames {
+            terms: (!terms.is_empty()).then_some(terms),
+            translated: (lang != config.default_language()).then_some((lang, strings)),
+        }
+    }
+
+    /// The name of `term` of taxonomy `kind`: from `terms.<kind>.<term>` in the language's
+    /// strings, else as written.
+    fn name(&self, kind: &str, term: &'a str) -> &'a str {
+        self.translated
+            .and_then(|(lang, strings)| {
+                strings.get(lang, &crate::taxonomy::term_string_key(kind, term))
+            })
+            .unwrap_or(term)
+    }
+}
+
+impl Serialize for TermNames<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.terms.map_or(0, BTreeMap::len)))?;
+        for (kind, names) in self.terms.into_iter().flatten() {
+            let shown: Vec<&str> = names.iter().map(|n| self.name(kind, n)).collect();
+            map.serialize_entry(kind, &shown)?;
+        }
+        map.end()
+    }
 }
 
 /// One language's version of a page, as language switchers and `hreflang` links need it.
@@ -197,7 +222,7 @@ pub fn figures_of<'a>(
         .iter()
         .map(|figure| FigureContext {
             figure,
-            terms: term_names(&figure.terms, &page.lang, config, strings),
+            terms: TermNames::of(&figure.terms, &page.lang, config, strings),
             cite: cite(config, &figure.source),
             page_path: &page.path,
             page_title: page_title(page, config),
@@ -216,7 +241,7 @@ pub fn quotes_of<'a>(
         .iter()
         .map(|quote| QuoteContext {
             quote,
-            terms: term_names(&quote.terms, &page.lang, config, strings),
+            terms: TermNames::of(&quote.terms, &page.lang, config, strings),
             cite: cite(config, &quote.source),
             page_path: &page.path,
             page_title: page_title(page, config),
@@ -339,7 +364,7 @@ pub fn page_context<'a>(
         extra: &front.extra,
         lang: &page.lang,
         translations: translations_of(page, config),
-        taxonomies: term_names(&front.terms, &page.lang, config, strings),
+        taxonomies: TermNames::of(&front.terms, &page.lang, config, strings),
     }
 }
 
@@ -447,6 +472,6 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         extra: &NO_EXTRA,
         lang: &config.language,
         translations: Vec::new(),
-        taxonomies: TermNames::new(),
+        taxonomies: TermNames::NONE,
     }
 }
