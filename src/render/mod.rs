@@ -579,8 +579,11 @@ pub fn render_taxonomy_pages(
         .par_iter()
         .map(|((page, md), listed)| {
             listed.then(|| {
+                // Listing fields only: neither the body nor its table of contents, which
+                // would double the cost of a term page for what no listing shows.
                 tera::Value::from_serializable(&PageContext {
                     content: "",
+                    toc: &[],
                     ..page_context(page, md, config, &templates.strings)
                 })
             })
