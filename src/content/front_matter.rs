@@ -95,6 +95,17 @@ pub enum TermProblem {
     EmptyName(String),
 }
 
+impl TermProblem {
+    /// The key the problem is about.
+    pub fn key(&self) -> &str {
+        match self {
+            TermProblem::Unknown { key, .. }
+            | TermProblem::NotNames(key)
+            | TermProblem::EmptyName(key) => key,
+        }
+    }
+}
+
 /// Moves the declared taxonomies' terms out of `rest` into `terms`. A key of `rest` that is
 /// not in `declared` is refused, as is a value that is not a name or a list of names.
 pub fn take_terms(

@@ -335,50 +335,28 @@ fn take_all_terms(
             "remove `{name}:` here; translate the names of terms once, under `terms:` in i18n/<language>.yaml"
         ),
     };
-    let first_key = |terms: &front_matter::Terms| terms.keys().next().cloned();
-    let key_of = |problem: &front_matter::TermProblem| match problem {
-        front_matter::TermProblem::Unknown { key: k, .. }
-        | front_matter::TermProblem::NotNames(k)
-        | front_matter::TermProblem::EmptyName(k) => k.clone(),
+    // The terms of one holder (the page, a figure, a quote) whose keys are at `at`.
+    let take = |rest: &mut BTreeMap<String, yaml::Value>,
+                terms: &mut front_matter::Terms,
+                at: &[yaml::Segment<'_>],
+                known: &[&str]| {
+        take_terms(rest, terms, &rules.taxonomies).map_err(|problem| {
+            let key = problem.key().to_string();
+            refuse(&[at, &[Key(&key)]].concat(), problem, known)
+        })?;
+        match terms.keys().next() {
+            Some(name) if is_translation => Err(in_translation(&[at, &[Key(name)]].concat(), name)),
+            _ => Ok(()),
+        }
     };
-    if let Err(problem) = take_terms(&mut front.rest, &mut front.terms, &rules.taxonomies) {
-        let key = key_of(&problem);
-        return Err(refuse(&[Key(&key)], problem, FRONT_MATTER_KEYS));
-    }
-    if is_translation && let Some(name) = first_key(&front.terms) {
-        return Err(in_translation(&[Key(&name)], &name));
-    }
+    take(&mut front.rest, &mut front.terms, &[], FRONT_MATTER_KEYS)?;
     for (index, figure) in front.figures.iter_mut().enumerate() {
-        if let Err(problem) = take_terms(&mut figure.rest, &mut figure.terms, &rules.taxonomies) {
-            let key = key_of(&problem);
-            return Err(refuse(
-                &[Key("figures"), Index(index), Key(&key)],
-                problem,
-                FIGURE_KEYS,
-            ));
-        }
-        if is_translation && let Some(name) = first_key(&figure.terms) {
-            return Err(in_translation(
-                &[Key("figures"), Index(index), Key(&name)],
-                &name,
-            ));
-        }
+        let at = [Key("figures"), Index(index)];
+        take(&mut figure.rest, &mut figure.terms, &at, FIGURE_KEYS)?;
     }
     for (index, quote) in front.quotes.iter_mut().enumerate() {
-        if let Err(problem) = take_terms(&mut quote.rest, &mut quote.terms, &rules.taxonomies) {
-            let key = key_of(&problem);
-            return Err(refuse(
-                &[Key("quotes"), Index(index), Key(&key)],
-                problem,
-                QUOTE_KEYS,
-            ));
-        }
-        if is_translation && let Some(name) = first_key(&quote.terms) {
-            return Err(in_translation(
-                &[Key("quotes"), Index(index), Key(&name)],
-                &name,
-            ));
-        }
+        let at = [Key("quotes"), Index(index)];
+        take(&mut quote.rest, &mut quote.terms, &at, QUOTE_KEYS)?;
     }
     Ok(())
 }
