@@ -2,7 +2,7 @@
 //! hand-written), using only schema.org types and properties: `WebPage` with `dateModified`
 //! and `citation` on every page (a page's `date` is the date of what it reports, not of the
 //! page, so it is not claimed as `datePublished`); on the home page also the `Event` the site
-//! is about and the `Dataset` of its figures.
+//! is about and the `Dataset` of its figures; on taxonomy pages a `CollectionPage`.
 
 use serde_json::{Value, json};
 
@@ -44,6 +44,67 @@ fn cited_sources<'a>(page: &Page, config: &'a Config) -> Vec<&'a Source> {
     }
 }
 
+/// The JSON-LD of a taxonomy's list page or term page: a `CollectionPage` of `pages`, which
+/// changed when the last of them did, citing the sources of `cited` (source ids; all the
+/// site's when empty).
+pub fn collection_json_ld(
+    config: &Config,
+    lang: &str,
+    title: &str,
+    path: &str,
+    pages: &[&Page],
+    cited: &[&str],
+) -> String {
+    let url = join_url(&config.base_url, path);
+    let sources: Vec<&Source> = config
+        .sources
+        .iter()
+        .filter(|s| cited.is_empty() || cited.contains(&s.id.as_str()))
+        .collect();
+    let mut node = json!({
+        "@type": "CollectionPage",
+        "@id": url,
+        "url": url,
+        "name": title,
+        "description": config.description_in(lang),
+        "inLanguage": lang,
+        "isPartOf": { "@type": "WebSite", "name": config.title_in(lang), "url": config.base_url },
+        "citation": citations(&sources),
+        "hasPart": pages.iter().map(|p| json!({ "@id": join_url(&config.base_url, &p.path) })).collect::<Vec<Value>>(),
+    });
+    if let Some(modified) = pages.iter().filter_map(|p| date_modified(p)).max() {
+        node["dateModified"] = json!(modified);
+    }
+    if config.event.is_some() {
+        node["about"] = json!({ "@id": format!("{}#event", config.base_url) });
+    }
+    script_text(&json!({ "@context": "https://schema.org", "@graph": [node] }))
+}
+
+fn citations(sources: &[&Source]) -> Vec<Value> {
+    sources
+        .iter()
+        .map(|s| {
+            json!({
+                "@type": "NewsArticle",
+                "headline": s.title,
+                "url": s.url,
+                "datePublished": s.date,
+                "publisher": { "@type": "Organization", "name": s.publisher },
+            })
+        })
+        .collect()
+}
+
+/// `document` as the text of a `<script>` element.
+fn script_text(document: &Value) -> String {
+    // `</script>` or `<!--` inside a string would end or confuse the script element.
+    document
+        .to_string()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\u0021--")
+}
+
 /// The page's JSON-LD, ready to put inside `<script type="application/ld+json">`.
 pub fn json_ld(page: &Page, config: &Config) -> String {
     let url = join_url(&config.base_url, &page.path);
@@ -67,13 +128,7 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
         "description": description,
         "inLanguage": lang,
         "isPartOf": { "@type": "WebSite", "name": config.title_in(lang), "url": config.base_url },
-        "citation": cited_sources(page, config).iter().map(|s| json!({
-            "@type": "NewsArticle",
-            "headline": s.title,
-            "url": s.url,
-            "datePublished": s.date,
-            "publisher": { "@type": "Organization", "name": s.publisher },
-        })).collect::<Vec<Value>>(),
+        "citation": citations(&cited_sources(page, config)),
     });
     if let Some(modified) = date_modified(page) {
         web_page["dateModified"] = json!(modified);
@@ -114,10 +169,5 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
             ],
         }));
     }
-    let document = json!({ "@context": "https://schema.org", "@graph": graph });
-    // `</script>` or `<!--` inside a string would end or confuse the script element.
-    document
-        .to_string()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\u0021--")
+    script_text(&json!({ "@context": "https://schema.org", "@graph": graph }))
 }

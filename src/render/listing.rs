@@ -318,6 +318,48 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         tera::Value::from(map)
     }
 
+    /// The JSON-LD of a page listing `terms`: their pages, citing their figures' and quotes'
+    /// sources.
+    fn json_ld(&self, title: &str, path: &str, terms: &[&Term]) -> String {
+        if !self.templates.needs.json_ld {
+            return String::new();
+        }
+        let mut listed: Vec<usize> = terms
+            .iter()
+            .flat_map(|t| {
+                let held = t.figures.iter().chain(&t.quotes).map(|&(page, _)| page);
+                t.pages.iter().copied().chain(held)
+            })
+            .collect();
+        listed.sort_unstable();
+        listed.dedup();
+        let pages: Vec<&Page> = listed.iter().map(|&i| self.pages[i]).collect();
+        let mut cited: Vec<&str> = terms
+            .iter()
+            .flat_map(|t| {
+                let figures = t
+                    .figures
+                    .iter()
+                    .map(|&(p, i)| self.pages[p].front.figures[i].source.as_str());
+                let quotes = t
+                    .quotes
+                    .iter()
+                    .map(|&(p, i)| self.pages[p].front.quotes[i].source.as_str());
+                figures.chain(quotes)
+            })
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        crate::structured::collection_json_ld(
+            self.config,
+            &self.listing.lang,
+            title,
+            path,
+            &pages,
+            &cited,
+        )
+    }
+
     /// `page` for a taxonomy page: the head fields `base.html` reads.
     fn head(&self, title: &'a str, path: &'a str, key: Option<&'a str>) -> PageContext<'a> {
         let mut head = not_found_context(self.config);
@@ -368,7 +410,10 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         let title = self.list_title(&self.listing.lang);
         let terms: Vec<tera::Value> = self.listing.terms.iter().map(|t| self.term(t)).collect();
         let mut context = self.context();
-        context.insert("page", &self.head(&title, &self.listing.path, None));
+        let mut head = self.head(&title, &self.listing.path, None);
+        let all: Vec<&Term> = self.listing.terms.iter().collect();
+        head.json_ld = self.json_ld(&title, &self.listing.path, &all);
+        context.insert("page", &head);
         context.insert_value("terms", tera::Value::from(terms));
         Ok(vec![self.render(
             TAXONOMY_LIST_TEMPLATE,
@@ -379,7 +424,9 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
 
     fn term_page(&self, term: &'a Term) -> Result<Vec<RenderedFile>, Error> {
         let mut context = self.context();
-        context.insert("page", &self.head(&term.name, &term.path, Some(&term.key)));
+        let mut head = self.head(&term.name, &term.path, Some(&term.key));
+        head.json_ld = self.json_ld(&term.name, &term.path, &[term]);
+        context.insert("page", &head);
         context.insert_value("term", self.term(term));
         let Some(by) = self.kind.paginate_by else {
             return Ok(vec![self.render(

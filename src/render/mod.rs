@@ -146,7 +146,7 @@ pub fn add_site_data(
     for kind in &taxonomies.kinds {
         for listing in &kind.listings {
             for term in &listing.terms {
-                let url = join_url(&config.base_url, &term.path);
+                let url = term.path.clone();
                 for name in [
                     term.name.clone(),
                     term.key.clone(),

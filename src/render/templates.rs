@@ -56,8 +56,8 @@ pub(super) struct SiteIndex {
     pub sections: BTreeMap<String, tera::Value>,
     /// Taxonomies by (name, language), with their terms' counts.
     pub taxonomies: BTreeMap<(String, String), tera::Value>,
-    /// Term page URLs by (taxonomy, language, term name there or in the default language, or
-    /// `/` and its slug).
+    /// Term page site paths by (taxonomy, language, term name there or in the default
+    /// language, or `/` and its slug).
     pub term_urls: BTreeMap<(String, String, String), String>,
 }
 
@@ -153,7 +153,7 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
     register_lookup(tera, index, "get_section", "path", "section", |i| {
         &i.sections
     });
-    register_taxonomy_functions(tera, index, config.default_language());
+    register_taxonomy_functions(tera, index, config);
     tera.register_filter("date", format_date);
     tera.register_filter("markdown", markdown_filter);
 }
@@ -192,8 +192,11 @@ fn register_get_figure(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, default:
 
 /// `get_taxonomy(kind="topics", lang=lang)`: the taxonomy with its terms (name, slug, path,
 /// permalink and counts). `get_taxonomy_url(kind="topics", name="Connectivity", lang=lang)`:
-/// the full URL of a term's page, the term named in `lang` or in the default language.
-fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, default: &str) {
+/// the URL of a term's page under the base path, as `url()` gives it (`absolute=true` for the
+/// full URL), the term named in `lang` or in the default language.
+fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, config: &Config) {
+    let default = config.default_language();
+    let (base_url, base_path) = (config.base_url.clone(), config.base_path().to_string());
     let taxonomies = Arc::clone(index);
     let lang_or_default = default.to_string();
     tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
@@ -220,6 +223,7 @@ fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, 
         let kind: String = kwargs.must_get("kind")?;
         let name: String = kwargs.must_get("name")?;
         let lang: String = kwargs.get("lang")?.unwrap_or_else(|| default.clone());
+        let absolute: bool = kwargs.get("absolute")?.unwrap_or(false);
         let index = urls.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         // A term written another way (`connectivity`) finds its term by the URL it makes.
         index
@@ -229,7 +233,7 @@ fn register_taxonomy_functions(tera: &mut Tera, index: &Arc<RwLock<SiteIndex>>, 
                 let slug = format!("/{}", crate::url::slug(&name));
                 index.term_urls.get(&(kind.clone(), lang.clone(), slug))
             })
-            .cloned()
+            .map(|path| join_url(if absolute { &base_url } else { &base_path }, path))
             .ok_or_else(|| {
                 tera::Error::message(format!("no `{kind}` term `{name}` has a page in `{lang}`"))
             })
