@@ -418,7 +418,7 @@ impl Project {
         // are rendered again when a page on one of them or the templates change.
         let taxonomy_pages_changed = reach.not_found || self.on_some_term(&reach.markdown);
         if taxonomy_pages_changed {
-            let (pages, taxonomy_errors) = render::render_taxonomy_pages(
+            let (pages, images, taxonomy_errors) = render::render_taxonomy_pages(
                 &self.site,
                 &self.config,
                 &self.templates,
@@ -426,6 +426,8 @@ impl Project {
                 &self.rendered.markdown,
             );
             self.rendered.taxonomy_pages = pages;
+            // Previews show front matter only, which a body edit leaves as it was.
+            self.rendered.taxonomy_images = images;
             errors.extend(taxonomy_errors);
         }
         if !errors.is_empty() {

@@ -79,8 +79,15 @@ fn sitemap_lists_every_page_with_absolute_urls_under_the_base() {
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
-    // Seven pages in each of English, Russian and Kazakh.
-    assert_eq!(locs.len(), 21, "{locs:?}");
+    // Seven pages, the list of topics and five topic pages in each of English, Russian and
+    // Kazakh.
+    assert_eq!(locs.len(), 3 * (7 + 1 + 5), "{locs:?}");
+    // Every page written is listed.
+    let written = common::snapshot(&public)
+        .keys()
+        .filter(|path| path.ends_with("index.html"))
+        .count();
+    assert_eq!(locs.len(), written, "{locs:?}");
     for loc in &locs {
         let path = loc
             .strip_prefix(base)

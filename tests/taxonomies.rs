@@ -79,7 +79,7 @@ fn a_term_page_shows_its_figures_and_quotes_with_their_sources() {
     // Pages link to their terms; a figure's terms link to the term page.
     let page = site.read_output("minister/index.html");
     assert!(
-        page.contains(r#"99% coverage of the country <a class="tag" href="https://example.org/facts/topics/connectivity/">Connectivity</a>"#),
+        page.contains(r#"99% coverage of the country <a class="tag" href="/facts/topics/connectivity/">Connectivity</a>"#),
         "{page}"
     );
 }

@@ -406,31 +406,35 @@ impl<'a> PageContext<'a> {
         if !uses.og_image {
             return self;
         }
-        let title = page_title(page, config);
-        // The image speaks the page's language: its title, the site's title in that language,
-        // and the source's date as that language writes it.
-        let key_figure = figure.map(|f| social::KeyFigure {
-            value: &f.value,
-            label: &f.label,
-            cite: match cite(config, &f.source) {
-                Some(source) => format!(
-                    "— {}, {}",
-                    source.publisher,
-                    crate::date::long_date(&source.date, &page.lang)
-                ),
-                None => format!("— {}", f.source),
-            },
-        });
-        let image = social::og_image(
-            title,
-            config.title_in(&page.lang),
-            key_figure,
-            config.description_in(&page.lang),
-        );
+        let image = preview_image(page_title(page, config), &page.lang, figure, config);
         self.og_image = join_url(&config.base_url, &image.output_path);
         self.og = Some(image);
         self
     }
+}
+
+/// The social preview of a page titled `title` in `lang`, showing `figure` when it has one.
+pub fn preview_image(title: &str, lang: &str, figure: Option<&Figure>, config: &Config) -> OgImage {
+    // The image speaks the page's language: its title, the site's title in that language,
+    // and the source's date as that language writes it.
+    let key_figure = figure.map(|f| social::KeyFigure {
+        value: &f.value,
+        label: &f.label,
+        cite: match cite(config, &f.source) {
+            Some(source) => format!(
+                "— {}, {}",
+                source.publisher,
+                crate::date::long_date(&source.date, lang)
+            ),
+            None => format!("— {}", f.source),
+        },
+    });
+    social::og_image(
+        title,
+        config.title_in(lang),
+        key_figure,
+        config.description_in(lang),
+    )
 }
 
 /// `https://github.com/owner/repo/blob/main/content/about.md`.

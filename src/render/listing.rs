@@ -18,8 +18,9 @@ use crate::url::join_url;
 use super::RenderedFile;
 use super::context::{
     FigureContext, PageContext, QuoteContext, TranslationContext, figures_of, not_found_context,
-    quotes_of,
+    preview_image, quotes_of,
 };
+use crate::social::OgImage;
 
 /// The template of a taxonomy's list of terms.
 pub const TAXONOMY_LIST_TEMPLATE: &str = "taxonomy_list.html";
@@ -48,6 +49,10 @@ pub struct Paginator<'p, T> {
     pub previous: Option<String>,
     /// The full URL of the next listing page, on all but the last.
     pub next: Option<String>,
+    /// The site paths of the previous and next listing pages, for links through `url()`.
+    pub previous_path: Option<String>,
+    /// See `previous_path`.
+    pub next_path: Option<String>,
     /// The full URL of this listing page (for `rel="canonical"`).
     pub current_permalink: String,
     /// The pages on this listing page.
@@ -111,6 +116,8 @@ pub fn paginate<T: Serialize>(
             last: permalink(&paths[paths.len() - 1]),
             previous: at.checked_sub(1).map(|p| permalink(&paths[p])),
             next: paths.get(at + 1).map(|p| permalink(p)),
+            previous_path: at.checked_sub(1).map(|p| paths[p].clone()),
+            next_path: paths.get(at + 1).cloned(),
             current_permalink: permalink(&paths[at]),
             pages: chunk,
             pagers: numbered,
@@ -195,11 +202,11 @@ pub fn render_taxonomies(
     templates: &super::Templates,
     taxonomies: &Taxonomies,
     listed: &Listed,
-) -> (Vec<RenderedFile>, Vec<Error>) {
+) -> (Vec<RenderedFile>, Vec<OgImage>, Vec<Error>) {
     use rayon::prelude::*;
     let mut errors = Vec::new();
     if taxonomies.kinds.is_empty() {
-        return (Vec::new(), errors);
+        return (Vec::new(), Vec::new(), errors);
     }
     for template in [TAXONOMY_LIST_TEMPLATE, TAXONOMY_SINGLE_TEMPLATE] {
         if !templates.tera.contains_template(template) {
@@ -211,11 +218,11 @@ pub fn render_taxonomies(
         }
     }
     if !errors.is_empty() {
-        return (Vec::new(), errors);
+        return (Vec::new(), Vec::new(), errors);
     }
     let pages: Vec<&Page> = site.all_pages().collect();
     let jobs: Vec<(&Kind, &Listing, Option<&Term>)> = taxonomies.pages().collect();
-    let results: Vec<Result<Vec<RenderedFile>, Error>> = jobs
+    let results: Vec<Result<(Vec<RenderedFile>, Option<OgImage>), Error>> = jobs
         .par_iter()
         .map(|&(kind, listing, term)| {
             let renderer = TermRenderer {
@@ -234,13 +241,17 @@ pub fn render_taxonomies(
         })
         .collect();
     let mut files = Vec::new();
+    let mut images = Vec::new();
     for result in results {
         match result {
-            Ok(rendered) => files.extend(rendered),
+            Ok((rendered, image)) => {
+                files.extend(rendered);
+                images.extend(image);
+            }
             Err(err) => super::report_once(&mut errors, err),
         }
     }
-    (files, errors)
+    (files, images, errors)
 }
 
 /// What rendering one taxonomy page needs.
@@ -406,36 +417,52 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         context
     }
 
-    fn list_page(&self) -> Result<Vec<RenderedFile>, Error> {
+    /// Adds the preview image to `head`, showing the first of `figures` (term pages' images
+    /// are drawn like pages').
+    fn with_preview(
+        &self,
+        head: &mut PageContext<'a>,
+        title: &str,
+        terms: &[&Term],
+    ) -> Option<OgImage> {
+        if !self.templates.needs.og_image {
+            return None;
+        }
+        let figure = terms
+            .iter()
+            .find_map(|t| t.figures.first())
+            .map(|&(page, item)| &self.pages[page].front.figures[item]);
+        let image = preview_image(title, &self.listing.lang, figure, self.config);
+        head.og_image = join_url(&self.config.base_url, &image.output_path);
+        Some(image)
+    }
+
+    fn list_page(&self) -> Result<(Vec<RenderedFile>, Option<OgImage>), Error> {
         let title = self.list_title(&self.listing.lang);
         let terms: Vec<tera::Value> = self.listing.terms.iter().map(|t| self.term(t)).collect();
         let mut context = self.context();
         let mut head = self.head(&title, &self.listing.path, None);
         let all: Vec<&Term> = self.listing.terms.iter().collect();
         head.json_ld = self.json_ld(&title, &self.listing.path, &all);
+        let image = self.with_preview(&mut head, &title, &all);
         context.insert("page", &head);
         context.insert_value("terms", tera::Value::from(terms));
-        Ok(vec![self.render(
-            TAXONOMY_LIST_TEMPLATE,
-            &self.listing.path,
-            &context,
-        )?])
+        let file = self.render(TAXONOMY_LIST_TEMPLATE, &self.listing.path, &context)?;
+        Ok((vec![file], image))
     }
 
-    fn term_page(&self, term: &'a Term) -> Result<Vec<RenderedFile>, Error> {
+    fn term_page(&self, term: &'a Term) -> Result<(Vec<RenderedFile>, Option<OgImage>), Error> {
         let mut context = self.context();
         let mut head = self.head(&term.name, &term.path, Some(&term.key));
         head.json_ld = self.json_ld(&term.name, &term.path, &[term]);
+        let image = self.with_preview(&mut head, &term.name, &[term]);
         context.insert("page", &head);
         context.insert_value("term", self.term(term));
         let Some(by) = self.kind.paginate_by else {
-            return Ok(vec![self.render(
-                TAXONOMY_SINGLE_TEMPLATE,
-                &term.path,
-                &context,
-            )?]);
+            let file = self.render(TAXONOMY_SINGLE_TEMPLATE, &term.path, &context)?;
+            return Ok((vec![file], image));
         };
-        paginate(
+        let files = paginate(
             self.config,
             std::path::Path::new(crate::paths::CONFIG_FILE),
             &term.path,
@@ -447,7 +474,8 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
                 self.render(TAXONOMY_SINGLE_TEMPLATE, &term.path, &context)
                     .map(|file| file.contents)
             },
-        )
+        )?;
+        Ok((files, image))
     }
 
     fn render(&self, template: &str, path: &str, context: &Context) -> Result<RenderedFile, Error> {

@@ -39,6 +39,8 @@ pub struct RenderOutput {
     pub not_found: Option<RenderedFile>,
     /// The taxonomies' list pages and term pages (with their listing pages).
     pub taxonomy_pages: Vec<RenderedFile>,
+    /// The preview images of the taxonomy pages.
+    pub taxonomy_images: Vec<OgImage>,
     /// Files beside page bundles: (source relative to the root, output path).
     pub assets: Vec<(std::path::PathBuf, String)>,
     /// Problems in the Markdown that do not stop the build.
@@ -64,6 +66,7 @@ impl RenderOutput {
             .iter()
             .flatten()
             .filter_map(|doc| doc.og.clone())
+            .chain(self.taxonomy_images.iter().cloned())
             .collect();
         images.sort_by(|a, b| a.output_path.cmp(&b.output_path));
         images.dedup();
@@ -543,9 +546,10 @@ pub fn render_site(
             Err(err) => report_once(&mut errors, err),
         }
     }
-    let (taxonomy_pages, taxonomy_errors) =
+    let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
         render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
     output.taxonomy_pages = taxonomy_pages;
+    output.taxonomy_images = taxonomy_images;
     errors.extend(taxonomy_errors);
     match render_not_found(&templates.tera, config) {
         Ok(file) => output.not_found = Some(file),
@@ -561,9 +565,9 @@ pub fn render_taxonomy_pages(
     templates: &Templates,
     taxonomies: &crate::taxonomy::Taxonomies,
     markdown: &[Rendered],
-) -> (Vec<RenderedFile>, Vec<Error>) {
+) -> (Vec<RenderedFile>, Vec<OgImage>, Vec<Error>) {
     if taxonomies.kinds.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let mut on_a_term = vec![false; markdown.len()];
     for (_, _, term) in taxonomies.pages() {
