@@ -222,7 +222,7 @@ pub fn render_taxonomies(
     }
     let pages: Vec<&Page> = site.all_pages().collect();
     let jobs: Vec<(&Kind, &Listing, Option<&Term>)> = taxonomies.pages().collect();
-    let results: Vec<Result<(Vec<RenderedFile>, Option<OgImage>), Error>> = jobs
+    let results: Vec<Result<TaxonomyPage, Error>> = jobs
         .par_iter()
         .map(|&(kind, listing, term)| {
             let renderer = TermRenderer {
@@ -253,6 +253,9 @@ pub fn render_taxonomies(
     }
     (files, images, errors)
 }
+
+/// One taxonomy page: its files (more than one when paginated) and its preview image.
+type TaxonomyPage = (Vec<RenderedFile>, Option<OgImage>);
 
 /// What rendering one taxonomy page needs.
 struct TermRenderer<'r, 'a> {
@@ -437,7 +440,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         Some(image)
     }
 
-    fn list_page(&self) -> Result<(Vec<RenderedFile>, Option<OgImage>), Error> {
+    fn list_page(&self) -> Result<TaxonomyPage, Error> {
         let title = self.list_title(&self.listing.lang);
         let terms: Vec<tera::Value> = self.listing.terms.iter().map(|t| self.term(t)).collect();
         let mut context = self.context();
@@ -451,7 +454,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
         Ok((vec![file], image))
     }
 
-    fn term_page(&self, term: &'a Term) -> Result<(Vec<RenderedFile>, Option<OgImage>), Error> {
+    fn term_page(&self, term: &'a Term) -> Result<TaxonomyPage, Error> {
         let mut context = self.context();
         let mut head = self.head(&term.name, &term.path, Some(&term.key));
         head.json_ld = self.json_ld(&term.name, &term.path, &[term]);
