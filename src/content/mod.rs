@@ -60,10 +60,16 @@ impl Page {
     /// Whether this page is a translation (its file names another language than the default).
     pub fn is_translation(&self) -> bool {
         // The key ends in the original's file name (`mamin.md`); a translation's is `mamin.ru.md`.
-        let original_name = self.key.rsplit('/').next().unwrap_or(&self.key);
-        self.file
-            .file_name()
-            .is_none_or(|name| name.to_str() != Some(original_name))
+        // Compared as bytes: this runs for every page in several steps, and `Path::file_name`
+        // parses the whole path each time.
+        let original_name = self.key.rsplit('/').next().unwrap_or(&self.key).as_bytes();
+        let file = self.file.as_os_str().as_encoded_bytes();
+        let Some(before) = file.len().checked_sub(original_name.len()) else {
+            return true;
+        };
+        let named_so = file.ends_with(original_name)
+            && (before == 0 || matches!(file[before - 1], b'/' | b'\\'));
+        !named_so
     }
 }
 

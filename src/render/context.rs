@@ -167,10 +167,29 @@ impl Serialize for TermNames<'_> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.terms.map_or(0, BTreeMap::len)))?;
         for (kind, names) in self.terms.into_iter().flatten() {
-            let shown: Vec<&str> = names.iter().map(|n| self.name(kind, n)).collect();
-            map.serialize_entry(kind, &shown)?;
+            map.serialize_entry(
+                kind,
+                &KindNames {
+                    of: self,
+                    kind,
+                    names,
+                },
+            )?;
         }
         map.end()
+    }
+}
+
+/// The names of one taxonomy's terms, written as a list without gathering them first.
+struct KindNames<'v, 'a> {
+    of: &'v TermNames<'a>,
+    kind: &'v str,
+    names: &'a [String],
+}
+
+impl Serialize for KindNames<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.names.iter().map(|n| self.of.name(self.kind, n)))
     }
 }
 
