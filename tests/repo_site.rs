@@ -245,10 +245,13 @@ fn every_page_has_parseable_json_ld_with_date_modified_and_citations() {
         let document: serde_json::Value =
             serde_json::from_str(script[0]).unwrap_or_else(|e| panic!("{path}: {e}"));
         let graph = document["@graph"].as_array().expect("@graph");
+        // Topic pages list other pages: a CollectionPage (a kind of WebPage).
+        let listing = path.contains("topics/");
+        let page_type = if listing { "CollectionPage" } else { "WebPage" };
         let page = graph
             .iter()
-            .find(|n| n["@type"] == "WebPage")
-            .expect("WebPage");
+            .find(|n| n["@type"] == page_type)
+            .unwrap_or_else(|| panic!("{path}: {page_type}"));
         assert_eq!(page["dateModified"], "2026-11-25", "{path}");
         assert_eq!(page["citation"][0]["url"], SOURCE_URL, "{path}");
         assert_eq!(
@@ -259,7 +262,7 @@ fn every_page_has_parseable_json_ld_with_date_modified_and_citations() {
         let expected: &[&str] = if path == "index.html" {
             &["WebPage", "Event", "Dataset"]
         } else {
-            &["WebPage"]
+            &[page_type]
         };
         assert_eq!(types, expected, "{path}");
     }
