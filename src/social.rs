@@ -109,7 +109,28 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
         .ok_or_else(|| "cannot allocate the image".to_string())?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| e.to_string())
+    encode_png(&pixmap).map_err(|e| e.to_string())
+}
+
+/// `pixmap` as a PNG: RGBA, each row filtered adaptively, deflated at the default level. The
+/// pixels are resvg's; the bytes are this encoder's (png 0.17, through tiny-skia 0.11).
+fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgba: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|pixel| {
+            let c = pixel.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    let mut data = Vec::new();
+    let mut encoder = png::Encoder::new(&mut data, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    encoder.set_compression(png::Compression::Default);
+    encoder.write_header()?.write_image_data(&rgba)?;
+    Ok(data)
 }
 
 /// How wide `text` is drawn in the bundled bold font at `size` pixels, from the font's own
@@ -118,23 +139,18 @@ fn drawn_width(text: &str, size: f32) -> f32 {
     width_in(FONT_BOLD, text, size)
 }
 
-/// How wide `text` is drawn in `font` at `size` pixels.
-fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
-    use skrifa::MetadataProvider;
-    let Ok(font) = skrifa::FontRef::new(font) else {
+/// How wide `text` is drawn in `font` at `size` pixels (or points): the sum of the font's own
+/// advance widths. Shared with the handout, which wraps its lines the same way.
+pub(crate) fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
+    let Ok(face) = ttf_parser::Face::parse(font, 0) else {
         return text.chars().count() as f32 * size * 0.7;
     };
-    let charmap = font.charmap();
-    let metrics = font.glyph_metrics(
-        skrifa::instance::Size::new(size),
-        skrifa::instance::LocationRef::default(),
-    );
+    let scale = size / f32::from(face.units_per_em());
     text.chars()
         .map(|c| {
-            charmap
-                .map(c)
-                .and_then(|glyph| metrics.advance_width(glyph))
-                .unwrap_or(size * 0.7)
+            face.glyph_index(c)
+                .and_then(|glyph| face.glyph_hor_advance(glyph))
+                .map_or(size * 0.7, |advance| f32::from(advance) * scale)
         })
         .sum()
 }
