@@ -92,8 +92,9 @@ pub fn og_image(
     }
 }
 
-/// Draws `svg` into a PNG.
-pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
+/// The bundled fonts (DejaVu Sans, regular and bold), loaded once: the only fonts the
+/// previews and the handout are drawn with (no system fonts, the same output everywhere).
+pub(crate) fn font_database() -> Arc<usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     let fonts = FONTS.get_or_init(|| {
         let mut database = usvg::fontdb::Database::new();
@@ -101,11 +102,26 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
         database.load_font_data(FONT_BOLD.to_vec());
         Arc::new(database)
     });
+    Arc::clone(fonts)
+}
+
+/// The bundled font file, bold or regular.
+pub(crate) fn font(bold: bool) -> &'static [u8] {
+    if bold { FONT_BOLD } else { FONT_REGULAR }
+}
+
+/// Parses `svg` with the bundled fonts, its text laid out.
+pub(crate) fn parse_svg(svg: &str) -> Result<usvg::Tree, String> {
     let options = usvg::Options {
-        fontdb: Arc::clone(fonts),
+        fontdb: font_database(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())
+}
+
+/// Draws `svg` into a PNG.
+pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
+    let tree = parse_svg(svg)?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
         .ok_or_else(|| "cannot allocate the image".to_string())?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
@@ -155,10 +171,9 @@ pub(crate) fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
         .sum()
 }
 
-/// Words of `text` in lines that fit [`TEXT_WIDTH`] at `size` pixels, at most `lines` lines;
-/// the last ends in `…` when the text does not fit.
-fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
-    let fits = |line: &str| drawn_width(line, size) <= TEXT_WIDTH;
+/// Words of `text` in lines, as many words on each as `fits` accepts; a word that fits on no
+/// line has a line of its own.
+fn greedy_lines(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match out.last_mut() {
@@ -169,6 +184,14 @@ fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
             _ => out.push(word.to_string()),
         }
     }
+    out
+}
+
+/// Words of `text` in lines that fit [`TEXT_WIDTH`] at `size` pixels, at most `lines` lines;
+/// the last ends in `…` when the text does not fit.
+fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
+    let fits = |line: &str| drawn_width(line, size) <= TEXT_WIDTH;
+    let mut out = greedy_lines(text, &fits);
     if out.len() > lines {
         out.truncate(lines);
         if let Some(last) = out.last_mut() {
@@ -182,6 +205,31 @@ fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
             shorter.push('…');
             *line = shorter;
         }
+    }
+    out
+}
+
+/// Words of `text` in lines no wider than `width` when drawn in `font` at `size`, nothing
+/// left out: a word wider than a line (a long URL) is broken between letters. The handout's
+/// `wrap` filter.
+pub(crate) fn break_lines(text: &str, font: &[u8], size: f32, width: f32) -> Vec<String> {
+    let fits = |line: &str| width_in(font, line, size) <= width;
+    let mut out = Vec::new();
+    for line in greedy_lines(text, &fits) {
+        if fits(&line) {
+            out.push(line);
+            continue;
+        }
+        let mut piece = String::new();
+        for c in line.chars() {
+            piece.push(c);
+            if !fits(&piece) && piece.chars().count() > 1 {
+                piece.pop();
+                out.push(std::mem::take(&mut piece).trim_end().to_string());
+                piece.push(c);
+            }
+        }
+        out.push(piece);
     }
     out
 }
@@ -253,6 +301,24 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert!(drawn_width(&lines[0], 72.0) <= TEXT_WIDTH);
         assert!(lines[0].ends_with('…'));
+    }
+
+    #[test]
+    fn lines_break_long_words_and_keep_every_letter() {
+        let url = "https://en.inform.kz/news/over-15mln-kazakhstanis-use-wireless-internet-connection-president_a3749673/";
+        let text = format!("Kazinform, 5 February 2021: {url}");
+        let lines = break_lines(&text, FONT_REGULAR, 8.0, 200.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        for line in &lines {
+            assert!(width_in(FONT_REGULAR, line, 8.0) <= 200.0, "{line}");
+        }
+        let joined: String = lines.concat();
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(
+            break_lines("Қазақстан Президенті", FONT_BOLD, 10.0, 500.0),
+            ["Қазақстан Президенті"]
+        );
+        assert!(break_lines("", FONT_REGULAR, 10.0, 100.0).is_empty());
     }
 
     #[test]
