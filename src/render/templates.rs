@@ -492,8 +492,9 @@ mod tests {
             "[Internet coverage][in Kazakhstan]"
         );
         // Bold is wider: fewer words fit.
+        let width = crate::social::width_in(crate::social::font(false), "ЖЖЖ ЖЖЖ", 10.0) + 0.5;
         assert_eq!(
-            render(r#"{{ "ЖЖЖ ЖЖЖ" | wrap(width=50, size=10) | length }}/{{ "ЖЖЖ ЖЖЖ" | wrap(width=50, size=10, bold=true) | length }}"#)
+            render(&format!(r#"{{{{ "ЖЖЖ ЖЖЖ" | wrap(width={width}, size=10) | length }}}}/{{{{ "ЖЖЖ ЖЖЖ" | wrap(width={width}, size=10, bold=true) | length }}}}"#))
                 .unwrap(),
             "1/2"
         );
