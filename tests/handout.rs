@@ -255,16 +255,7 @@ fn a_handout_is_reused_until_what_it_shows_changes() {
 
 #[test]
 fn check_names_each_figure_the_handout_cannot_hold_with_its_file_and_line() {
-    let site = TestSite::fixture("handout-overflow");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    site.write(
-        "templates/handout.svg",
-        &fs::read_to_string(repo.join("templates/handout.svg")).expect("template"),
-    );
-    site.write(
-        "i18n/en.yaml",
-        &fs::read_to_string(repo.join("i18n/en.yaml")).expect("strings"),
-    );
+    let site = small_site_with_a_handout();
     let root = site.root().to_str().expect("utf-8").to_string();
     let check = run_factsheet(&["check", "--root", &root], site.root());
     assert_eq!(check.code(), Some(1), "{}\n{}", check.stdout, check.stderr);
@@ -322,4 +313,67 @@ fn a_site_without_the_template_has_no_handout() {
     let run = site.build_ok(&[]);
     assert!(!run.stdout.contains("handout"), "{}", run.stdout);
     assert!(!site.public().join("factsheet.pdf").exists());
+}
+
+/// The overflow fixture with the repository's handout template and strings: a site with a
+/// handout and no preview images, quick to build.
+fn small_site_with_a_handout() -> TestSite {
+    let site = TestSite::fixture("handout-overflow");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["templates/handout.svg", "i18n/en.yaml"] {
+        site.write(file, &fs::read_to_string(repo.join(file)).expect(file));
+    }
+    site
+}
+
+/// `serve` writes what `build` writes after edits that change the handout (its template, the
+/// figures it shows) and edits that do not (another template, a body).
+#[test]
+fn serve_keeps_the_handout_equal_to_a_fresh_build() {
+    use factsheet::BuildOptions;
+    use factsheet::serve::Session;
+    let site = small_site_with_a_handout();
+    let out = tempfile::tempdir().expect("temp");
+    let out_dir = out.path().join("serve");
+    let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
+    session.build_all().expect("first build");
+    let first = fs::read(out_dir.join("factsheet.pdf")).expect("a handout");
+    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+    let edits: [Edit; 4] = [
+        ("templates/handout.svg", &|t| {
+            t.replace("#0b5d7a", "#114477")
+        }),
+        ("templates/index.html", &|t| {
+            t.replace("<h1>", "<h1 class=\"t\">")
+        }),
+        ("content/_index.md", &|t| {
+            t.replace("fourteen times", "14 times")
+        }),
+        ("content/_index.md", &|t| {
+            t.replace("(copy 3)", "(third copy)")
+        }),
+    ];
+    for (file, change) in edits {
+        let path = site.root().join(file);
+        let text = fs::read_to_string(&path).expect(file);
+        fs::write(&path, change(&text)).expect("edit");
+        session
+            .apply(&[std::path::PathBuf::from(file)])
+            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        let fresh = tempfile::tempdir().expect("temp");
+        let mut options = BuildOptions::new(site.root());
+        options.output = Some(fresh.path().join("public"));
+        factsheet::build(&options).expect("builds");
+        let served = common::snapshot(&out_dir);
+        let built = common::snapshot(&fresh.path().join("public"));
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            built.keys().collect::<Vec<_>>(),
+            "after {file}"
+        );
+        for (name, bytes) in &built {
+            assert!(served[name] == *bytes, "after {file}: {name} differs");
+        }
+    }
+    assert_ne!(fs::read(out_dir.join("factsheet.pdf")).expect("pdf"), first);
 }

@@ -16,15 +16,17 @@ struct Object<'a> {
     stream: Option<&'a [u8]>,
 }
 
+/// An object's number and the bytes of its `N 0 obj … endobj`.
+pub(super) type Written = (i32, Vec<u8>);
+
 /// The objects of `bytes` (a pdf-writer chunk holding the objects `ids`, in that order),
-/// renumbered from `first` in canonical order, as the bytes of their `N 0 obj … endobj`, each
-/// with its number; and the new number of `root`.
+/// renumbered in canonical order from `first`, which `root` becomes.
 pub(super) fn canonical(
     bytes: &[u8],
     ids: &[i32],
     root: i32,
     first: i32,
-) -> Result<(Vec<(i32, Vec<u8>)>, i32), String> {
+) -> Result<Vec<Written>, String> {
     let objects = split(bytes, ids)?;
     // Breadth-first from the drawing, references in the order the (sorted) text holds them.
     let mut number: BTreeMap<i32, i32> = BTreeMap::new();
@@ -43,16 +45,15 @@ pub(super) fn canonical(
             }
         }
     }
-    let out = order
+    Ok(order
         .into_iter()
         .map(|id| (number[&id], written(number[&id], &objects[&id], &number)))
-        .collect();
-    Ok((out, first))
+        .collect())
 }
 
 /// The objects of `bytes` (a pdf-writer chunk holding the objects `ids`) with their own
 /// numbers, each as the bytes of its `N 0 obj … endobj`.
-pub(super) fn as_written(bytes: &[u8], ids: &[i32]) -> Result<Vec<(i32, Vec<u8>)>, String> {
+pub(super) fn as_written(bytes: &[u8], ids: &[i32]) -> Result<Vec<Written>, String> {
     let same = BTreeMap::new();
     Ok(split(bytes, ids)?
         .iter()
@@ -253,8 +254,7 @@ mod tests {
 
     #[test]
     fn objects_are_renumbered_breadth_first_with_sorted_resources() {
-        let (objects, root) = canonical(CHUNK, &[3, 9, 7], 3, 10).expect("canonical");
-        assert_eq!(root, 10);
+        let objects = canonical(CHUNK, &[3, 9, 7], 3, 10).expect("canonical");
         let text: Vec<String> = objects
             .iter()
             .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())

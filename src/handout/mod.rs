@@ -451,8 +451,8 @@ fn pdf(tree: &resvg::usvg::Tree, handout: &Handout) -> Result<Vec<u8>, String> {
         Ref::new(4),
         Ref::new(5),
     );
-    let (drawing_objects, drawing) =
-        canonical::canonical(drawing_chunk.as_bytes(), &ids, drawing.get(), 6)?;
+    let drawing_objects = canonical::canonical(drawing_chunk.as_bytes(), &ids, drawing.get(), 6)?;
+    let drawing = 6;
 
     let mut own = Chunk::new();
     let mut root = own.indirect(catalog).dict();
