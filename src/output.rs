@@ -358,25 +358,36 @@ fn draw_handouts(
     staging: &Path,
     handouts: &[Handout],
 ) -> Result<(ImageStats, Vec<Warning>), Error> {
+    // A few languages, each drawn on its own thread.
+    let results: Vec<Result<(bool, Vec<Warning>), Error>> = handouts
+        .par_iter()
+        .map(|handout| {
+            let destination = staging.join(&handout.output_path);
+            if let Some(dir) = destination.parent() {
+                fs::create_dir_all(dir).map_err(write_error(dir))?;
+            }
+            let old = previous.join(&handout.output_path);
+            if let Ok(bytes) = fs::read(&old)
+                && crate::handout::key_of(&bytes) == Some(handout.key.as_str())
+                && fs::write(&destination, &bytes).is_ok()
+            {
+                return Ok((false, Vec::new()));
+            }
+            let (pdf, overflow) = crate::handout::draw(handout)?;
+            fs::write(&destination, pdf).map_err(write_error(&destination))?;
+            Ok((true, overflow))
+        })
+        .collect();
     let mut stats = ImageStats::default();
     let mut warnings = Vec::new();
-    for handout in handouts {
-        let destination = staging.join(&handout.output_path);
-        if let Some(dir) = destination.parent() {
-            fs::create_dir_all(dir).map_err(write_error(dir))?;
-        }
-        let old = previous.join(&handout.output_path);
-        if let Ok(bytes) = fs::read(&old)
-            && crate::handout::key_of(&bytes) == Some(handout.key.as_str())
-            && fs::write(&destination, &bytes).is_ok()
-        {
+    for result in results {
+        let (drawn, overflow) = result?;
+        if drawn {
+            stats.drawn += 1;
+        } else {
             stats.reused += 1;
-            continue;
         }
-        let (pdf, overflow) = crate::handout::draw(handout)?;
         warnings.extend(overflow);
-        fs::write(&destination, pdf).map_err(write_error(&destination))?;
-        stats.drawn += 1;
     }
     Ok((stats, warnings))
 }

@@ -158,31 +158,57 @@ fn drawn_width(text: &str, size: f32) -> f32 {
 /// How wide `text` is drawn in `font` at `size` pixels (or points): the sum of the font's own
 /// advance widths. Shared with the handout, which wraps its lines the same way.
 pub(crate) fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
-    let Ok(face) = ttf_parser::Face::parse(font, 0) else {
-        return text.chars().count() as f32 * size * 0.7;
-    };
-    let scale = size / f32::from(face.units_per_em());
-    text.chars()
-        .map(|c| {
-            face.glyph_index(c)
-                .and_then(|glyph| face.glyph_hor_advance(glyph))
-                .map_or(size * 0.7, |advance| f32::from(advance) * scale)
-        })
-        .sum()
+    text.chars().map(advance_in(font, size)).sum()
 }
 
-/// Words of `text` in lines, as many words on each as `fits` accepts; a word that fits on no
-/// line has a line of its own.
-fn greedy_lines(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The advance width of one character in `font` at `size`.
+fn advance_in(font: &[u8], size: f32) -> impl Fn(char) -> f32 + use<> {
+    let face = face_of(font);
+    let scale = face.map_or(0.0, |face| size / f32::from(face.units_per_em()));
+    move |c| {
+        face.and_then(|face| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)))
+            .map_or(size * 0.7, |advance| f32::from(advance) * scale)
+    }
+}
+
+/// The parsed face of a bundled font (parsed once: wrapping measures thousands of lines).
+fn face_of(font: &[u8]) -> Option<&'static ttf_parser::Face<'static>> {
+    static FACES: OnceLock<[Option<ttf_parser::Face<'static>>; 2]> = OnceLock::new();
+    let [regular, bold] = FACES.get_or_init(|| {
+        [
+            ttf_parser::Face::parse(FONT_REGULAR, 0).ok(),
+            ttf_parser::Face::parse(FONT_BOLD, 0).ok(),
+        ]
+    });
+    if std::ptr::eq(font, FONT_BOLD) {
+        bold.as_ref()
+    } else if std::ptr::eq(font, FONT_REGULAR) {
+        regular.as_ref()
+    } else {
+        None
+    }
+}
+
+/// Words of `text` in lines no wider than `limit` in `font` at `size`, as many words on each
+/// as fit; a word that fits on no line has a line of its own. Widths are summed as
+/// [`width_in`] sums them (left to right), so a line fits exactly when `width_in` says so; each
+/// character is measured once.
+fn greedy_lines(text: &str, font: &[u8], size: f32, limit: f32) -> Vec<(String, f32)> {
+    let advance = advance_in(font, size);
+    let space = advance(' ');
+    let mut out: Vec<(String, f32)> = Vec::new();
     for word in text.split_whitespace() {
-        match out.last_mut() {
-            Some(line) if fits(&format!("{line} {word}")) => {
+        if let Some((line, width)) = out.last_mut() {
+            let longer = word.chars().fold(*width + space, |w, c| w + advance(c));
+            if longer <= limit {
                 line.push(' ');
                 line.push_str(word);
+                *width = longer;
+                continue;
             }
-            _ => out.push(word.to_string()),
         }
+        let width = word.chars().map(&advance).sum();
+        out.push((word.to_string(), width));
     }
     out
 }
@@ -191,7 +217,10 @@ fn greedy_lines(text: &str, fits: &dyn Fn(&str) -> bool) -> Vec<String> {
 /// the last ends in `…` when the text does not fit.
 fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
     let fits = |line: &str| drawn_width(line, size) <= TEXT_WIDTH;
-    let mut out = greedy_lines(text, &fits);
+    let mut out: Vec<String> = greedy_lines(text, FONT_BOLD, size, TEXT_WIDTH)
+        .into_iter()
+        .map(|(line, _)| line)
+        .collect();
     if out.len() > lines {
         out.truncate(lines);
         if let Some(last) = out.last_mut() {
@@ -213,21 +242,24 @@ fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
 /// left out: a word wider than a line (a long URL) is broken between letters. The handout's
 /// `wrap` filter.
 pub(crate) fn break_lines(text: &str, font: &[u8], size: f32, width: f32) -> Vec<String> {
-    let fits = |line: &str| width_in(font, line, size) <= width;
+    let advance = advance_in(font, size);
     let mut out = Vec::new();
-    for line in greedy_lines(text, &fits) {
-        if fits(&line) {
+    for (line, drawn) in greedy_lines(text, font, size, width) {
+        if drawn <= width {
             out.push(line);
             continue;
         }
         let mut piece = String::new();
+        let mut piece_width = 0.0;
         for c in line.chars() {
-            piece.push(c);
-            if !fits(&piece) && piece.chars().count() > 1 {
-                piece.pop();
+            let wider = piece_width + advance(c);
+            if wider > width && !piece.is_empty() {
                 out.push(std::mem::take(&mut piece).trim_end().to_string());
-                piece.push(c);
+                piece_width = advance(c);
+            } else {
+                piece_width = wider;
             }
+            piece.push(c);
         }
         out.push(piece);
     }
