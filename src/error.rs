@@ -314,6 +314,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A handout (`factsheet.pdf`) could not be drawn.
+    #[error(
+        "{}: cannot draw the handout from templates/handout.svg: {message}",
+        crate::slash::shown(path)
+    )]
+    Handout {
+        /// The handout, inside the output folder.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+
     /// Writing the output failed; the previous output is left as it was.
     #[error("{}: cannot write: {source}", crate::slash::shown(path))]
     Write {
@@ -575,13 +587,18 @@ pub enum WarningKind {
     DuplicateId,
     /// One term written in two ways that make one URL (`Connectivity`, `connectivity`).
     TermVariants,
+    /// A figure or quote that runs off the handout's page, or into another block of it.
+    HandoutOverflow,
 }
 
 impl WarningKind {
     /// Whether `factsheet check` fails on it: what makes a page unusable for some readers or
     /// breaks its links does; style does not.
     pub fn fails_check(self) -> bool {
-        matches!(self, WarningKind::MissingAlt | WarningKind::DuplicateId)
+        matches!(
+            self,
+            WarningKind::MissingAlt | WarningKind::DuplicateId | WarningKind::HandoutOverflow
+        )
     }
 }
 

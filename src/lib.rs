@@ -27,13 +27,15 @@
 //! 10. [`structured`] makes the JSON-LD of each page.
 //! 11. [`social`] draws the social preview images.
 //! 12. [`render`] applies the Tera templates to every page and section.
-//! 13. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
-//! 14. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
-//! 15. [`publish`] makes the sitemap, the feeds, `robots.txt` and the other publishing files.
-//! 16. [`output`] writes the result atomically, or updates a served folder file by file.
-//! 17. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
-//! 18. [`serve`] previews the site and rebuilds what an edit affects.
-//! 19. [`init`] writes a new site.
+//! 13. [`handout`] lays out the one-page PDF handout of each language from
+//!     `templates/handout.svg`, measures whether it fits, and draws it.
+//! 14. [`audit`] checks the finished HTML (duplicate ids, missing alt text).
+//! 15. [`lint`] finds hand-written root-relative URLs in templates and stylesheets.
+//! 16. [`publish`] makes the sitemap, the feeds, `robots.txt` and the other publishing files.
+//! 17. [`output`] writes the result atomically, or updates a served folder file by file.
+//! 18. [`pipeline`] runs the stages as named steps, for `build`, `check` and `serve` alike.
+//! 19. [`serve`] previews the site and rebuilds what an edit affects.
+//! 20. [`init`] writes a new site.
 
 #![warn(missing_docs)]
 
@@ -43,6 +45,7 @@ pub mod content;
 pub mod date;
 pub mod error;
 pub mod facts;
+pub mod handout;
 pub mod hash;
 pub mod i18n;
 pub mod images;

@@ -133,8 +133,17 @@ fn build(options: &BuildOptions) -> ExitCode {
                     images.reused
                 ),
             };
+            let handouts = match report.handouts.drawn + report.handouts.reused {
+                0 => String::new(),
+                n => format!(
+                    " ({}: {} drawn, {} reused)",
+                    plural(n, "handout"),
+                    report.handouts.drawn,
+                    report.handouts.reused
+                ),
+            };
             println!(
-                "Built {} into {} in {} ms{previews}",
+                "Built {} into {} in {} ms{previews}{handouts}",
                 plural(report.pages, "page"),
                 report.output.display(),
                 started.elapsed().as_millis()

@@ -11,6 +11,9 @@ use crate::url::join_url;
 pub const JSON_FILE: &str = "figures.json";
 /// The CSV file.
 pub const CSV_FILE: &str = "figures.csv";
+/// The one-page PDF of the figures and quotes, per language (`factsheet.pdf`,
+/// `ru/factsheet.pdf`), drawn by the handout stage when the site has `templates/handout.svg`.
+pub const PDF_FILE: &str = "factsheet.pdf";
 
 /// One row of the data: a figure (with `value` and `label`) or a quote (with `context`).
 #[derive(Debug, Serialize)]

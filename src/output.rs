@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
+use crate::handout::Handout;
 use crate::paths::{CONTENT_DIR, SOURCES_DIR, STATIC_DIR, TEMPLATES_DIR, site_files};
 use crate::render::RenderedFile;
 use crate::social::OgImage;
@@ -93,7 +94,8 @@ pub fn write_output(
     files: &[&RenderedFile],
     assets: &[(PathBuf, String)],
     og_images: &[OgImage],
-) -> Result<ImageStats, Error> {
+    handouts: &[Handout],
+) -> Result<Drawn, Error> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -110,7 +112,15 @@ pub fn write_output(
     }
 
     let result = fill_staging(root, &staging, files, assets)
-        .and_then(|()| draw_images(target, &staging, og_images));
+        .and_then(|()| draw_images(target, &staging, og_images))
+        .and_then(|images| {
+            let (handouts, warnings) = draw_handouts(target, &staging, handouts)?;
+            Ok(Drawn {
+                images,
+                handouts,
+                warnings,
+            })
+        });
     let stats = match result {
         Ok(stats) => stats,
         Err(err) => {
@@ -329,6 +339,59 @@ pub struct ImageStats {
     pub reused: usize,
 }
 
+/// What the write step drew, and what it found drawing.
+#[derive(Debug, Clone, Default)]
+pub struct Drawn {
+    /// The social preview images.
+    pub images: ImageStats,
+    /// The handouts (`factsheet.pdf` per language).
+    pub handouts: ImageStats,
+    /// The figures and quotes of the handouts drawn that do not fit their page.
+    pub warnings: Vec<Warning>,
+}
+
+/// Puts each handout into `staging`: copied from the previous output when that file carries
+/// the same key (nothing it shows changed), drawn otherwise. Only a drawn handout is measured
+/// for overflow (`check` always measures).
+fn draw_handouts(
+    previous: &Path,
+    staging: &Path,
+    handouts: &[Handout],
+) -> Result<(ImageStats, Vec<Warning>), Error> {
+    // A few languages, each drawn on its own thread.
+    let results: Vec<Result<(bool, Vec<Warning>), Error>> = handouts
+        .par_iter()
+        .map(|handout| {
+            let destination = staging.join(&handout.output_path);
+            if let Some(dir) = destination.parent() {
+                fs::create_dir_all(dir).map_err(write_error(dir))?;
+            }
+            let old = previous.join(&handout.output_path);
+            if let Ok(bytes) = fs::read(&old)
+                && crate::handout::key_of(&bytes) == Some(handout.key.as_str())
+                && fs::write(&destination, &bytes).is_ok()
+            {
+                return Ok((false, Vec::new()));
+            }
+            let (pdf, overflow) = crate::handout::draw(handout)?;
+            fs::write(&destination, pdf).map_err(write_error(&destination))?;
+            Ok((true, overflow))
+        })
+        .collect();
+    let mut stats = ImageStats::default();
+    let mut warnings = Vec::new();
+    for result in results {
+        let (drawn, overflow) = result?;
+        if drawn {
+            stats.drawn += 1;
+        } else {
+            stats.reused += 1;
+        }
+        warnings.extend(overflow);
+    }
+    Ok((stats, warnings))
+}
+
 /// Puts each image into `staging`: copied from the previous output when it has the same name
 /// (the name is a hash of the drawing), drawn otherwise.
 fn draw_images(previous: &Path, staging: &Path, images: &[OgImage]) -> Result<ImageStats, Error> {
@@ -393,6 +456,7 @@ pub fn collisions(
     files: &[&RenderedFile],
     assets: &[(PathBuf, String)],
     og_images: &[OgImage],
+    handouts: &[Handout],
 ) -> Vec<Error> {
     let mut writers: Vec<(String, String)> = Vec::new();
     for file in files {
@@ -410,6 +474,15 @@ pub fn collisions(
     }
     for image in og_images {
         writers.push((image.output_path.clone(), "a social preview image".into()));
+    }
+    for handout in handouts {
+        writers.push((
+            handout.output_path.clone(),
+            format!(
+                "the handout drawn from templates/{}",
+                crate::handout::TEMPLATE
+            ),
+        ));
     }
     let (static_files, mut errors) = site_files(root, STATIC_DIR);
     for relative in static_files {

@@ -13,7 +13,7 @@ use crate::paths::{CONFIG_FILE, CONTENT_DIR, I18N_DIR, STATIC_DIR, TEMPLATES_DIR
 use crate::render::{self, RenderOutput, RenderedFile, Templates};
 use crate::slash::slashed;
 use crate::social::OgImage;
-use crate::{audit, facts, lint, output, publish, taxonomy};
+use crate::{audit, facts, handout, lint, output, publish, taxonomy};
 
 /// What a successful build produced.
 #[derive(Debug, Clone)]
@@ -24,6 +24,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     /// How the social preview images were made.
     pub images: output::ImageStats,
+    /// How the handouts (`factsheet.pdf` per language) were made.
+    pub handouts: output::ImageStats,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
 }
@@ -51,6 +53,8 @@ pub(crate) struct Project {
     pub(crate) publishing: Vec<RenderedFile>,
     /// The preview images some page links to.
     pub(crate) og_images: Vec<OgImage>,
+    /// The one-page PDF of each language, when the site has `templates/handout.svg`.
+    pub(crate) handouts: Vec<handout::Handout>,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) errors: Vec<Error>,
 }
@@ -251,12 +255,17 @@ fn finish(project: &mut Project, root: &Path) {
         .warnings
         .extend(untranslated(&project.site, &project.config));
     project.og_images = linked_previews(&project.rendered, &files);
+    let (handouts, handout_errors) =
+        handout::handouts(&project.site, &project.config, &project.templates);
+    project.handouts = handouts;
+    project.errors.extend(handout_errors);
     let all_files = project.files();
     let collisions = output::collisions(
         root,
         &all_files,
         &project.rendered.assets,
         &project.og_images,
+        &project.handouts,
     );
     project.errors.extend(collisions);
 }
@@ -347,6 +356,7 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
         rendered,
         publishing: Vec::new(),
         og_images: Vec::new(),
+        handouts: Vec::new(),
         warnings: Vec::new(),
         errors,
     };
@@ -438,6 +448,17 @@ impl Project {
         // The preview images some page links to change only with front matter, or when a
         // template stops or starts showing one: then the whole site is written again.
         if previews_before != self.linked_previews_of(&selected) {
+            return Ok(Err(NeedsFullBuild));
+        }
+        // A handout's template may read anything (`get_page`, an edited partial): it is laid
+        // out again, and when it changed the whole site is written again (a full build
+        // draws only the changed handouts).
+        let (handouts, handout_errors) =
+            handout::handouts(&self.site, &self.config, &self.templates);
+        if !handout_errors.is_empty() {
+            return Err(handout_errors);
+        }
+        if handouts != self.handouts {
             return Ok(Err(NeedsFullBuild));
         }
         // The publishing files (sitemap, feed, figures files) come from front matter, config and
@@ -783,28 +804,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(errors.into());
         }
     };
-    let images = write(&project, &options.root, &target)
+    let drawn = write(&project, &options.root, &target)
         .map_err(|err| output::renamed_in_error(err, &target, &options.output_dir()))?;
+    let mut warnings = project.warnings;
+    warnings.extend(drawn.warnings);
     Ok(BuildReport {
         pages: project.site.all_pages().count(),
-        images,
+        images: drawn.images,
+        handouts: drawn.handouts,
         output: target,
-        warnings: project.warnings,
+        warnings,
     })
 }
 
 /// Step: writes the whole project into `target`, atomically.
-pub(crate) fn write(
-    project: &Project,
-    root: &Path,
-    target: &Path,
-) -> Result<output::ImageStats, Error> {
+pub(crate) fn write(project: &Project, root: &Path, target: &Path) -> Result<output::Drawn, Error> {
     output::write_output(
         root,
         target,
         &project.files(),
         &project.rendered.assets,
         &project.og_images,
+        &project.handouts,
     )
 }
 
@@ -813,11 +834,17 @@ pub(crate) fn write(
 pub fn check(options: &BuildOptions) -> CheckReport {
     match render_project(options) {
         Ok(project) => {
-            let (failing, warnings): (Vec<_>, Vec<_>) = project
-                .warnings
-                .into_iter()
-                .partition(|w| w.kind.fails_check());
             let mut errors = project.errors;
+            let mut all_warnings = project.warnings;
+            // A build measures a handout only when it draws it; check measures every one.
+            for handout in &project.handouts {
+                match handout::overflow(handout) {
+                    Ok(overflow) => all_warnings.extend(overflow),
+                    Err(error) => errors.push(error),
+                }
+            }
+            let (failing, warnings): (Vec<_>, Vec<_>) =
+                all_warnings.into_iter().partition(|w| w.kind.fails_check());
             errors.extend(failing.into_iter().map(Error::Check));
             CheckReport {
                 pages: project.site.all_pages().count(),

@@ -92,8 +92,9 @@ pub fn og_image(
     }
 }
 
-/// Draws `svg` into a PNG.
-pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
+/// The bundled fonts (DejaVu Sans, regular and bold), loaded once: the only fonts the
+/// previews and the handout are drawn with (no system fonts, the same output everywhere).
+pub(crate) fn font_database() -> Arc<usvg::fontdb::Database> {
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     let fonts = FONTS.get_or_init(|| {
         let mut database = usvg::fontdb::Database::new();
@@ -101,15 +102,51 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
         database.load_font_data(FONT_BOLD.to_vec());
         Arc::new(database)
     });
+    Arc::clone(fonts)
+}
+
+/// The bundled font file, bold or regular.
+pub(crate) fn font(bold: bool) -> &'static [u8] {
+    if bold { FONT_BOLD } else { FONT_REGULAR }
+}
+
+/// Parses `svg` with the bundled fonts, its text laid out.
+pub(crate) fn parse_svg(svg: &str) -> Result<usvg::Tree, String> {
     let options = usvg::Options {
-        fontdb: Arc::clone(fonts),
+        fontdb: font_database(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())
+}
+
+/// Draws `svg` into a PNG.
+pub fn render_png(svg: &str) -> Result<Vec<u8>, String> {
+    let tree = parse_svg(svg)?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
         .ok_or_else(|| "cannot allocate the image".to_string())?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| e.to_string())
+    encode_png(&pixmap).map_err(|e| e.to_string())
+}
+
+/// `pixmap` as a PNG: RGBA, each row filtered adaptively, deflated at the default level. The
+/// pixels are resvg's; the bytes are this encoder's (png 0.17, through tiny-skia 0.11).
+fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgba: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|pixel| {
+            let c = pixel.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    let mut data = Vec::new();
+    let mut encoder = png::Encoder::new(&mut data, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    encoder.set_compression(png::Compression::Default);
+    encoder.write_header()?.write_image_data(&rgba)?;
+    Ok(data)
 }
 
 /// How wide `text` is drawn in the bundled bold font at `size` pixels, from the font's own
@@ -118,41 +155,72 @@ fn drawn_width(text: &str, size: f32) -> f32 {
     width_in(FONT_BOLD, text, size)
 }
 
-/// How wide `text` is drawn in `font` at `size` pixels.
-fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
-    use skrifa::MetadataProvider;
-    let Ok(font) = skrifa::FontRef::new(font) else {
-        return text.chars().count() as f32 * size * 0.7;
-    };
-    let charmap = font.charmap();
-    let metrics = font.glyph_metrics(
-        skrifa::instance::Size::new(size),
-        skrifa::instance::LocationRef::default(),
-    );
-    text.chars()
-        .map(|c| {
-            charmap
-                .map(c)
-                .and_then(|glyph| metrics.advance_width(glyph))
-                .unwrap_or(size * 0.7)
-        })
-        .sum()
+/// How wide `text` is drawn in `font` at `size` pixels (or points): the sum of the font's own
+/// advance widths. Shared with the handout, which wraps its lines the same way.
+pub(crate) fn width_in(font: &[u8], text: &str, size: f32) -> f32 {
+    text.chars().map(advance_in(font, size)).sum()
+}
+
+/// The advance width of one character in `font` at `size`.
+fn advance_in(font: &[u8], size: f32) -> impl Fn(char) -> f32 + use<> {
+    let face = face_of(font);
+    let scale = face.map_or(0.0, |face| size / f32::from(face.units_per_em()));
+    move |c| {
+        face.and_then(|face| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)))
+            .map_or(size * 0.7, |advance| f32::from(advance) * scale)
+    }
+}
+
+/// The parsed face of a bundled font (parsed once: wrapping measures thousands of lines).
+fn face_of(font: &[u8]) -> Option<&'static ttf_parser::Face<'static>> {
+    static FACES: OnceLock<[Option<ttf_parser::Face<'static>>; 2]> = OnceLock::new();
+    let [regular, bold] = FACES.get_or_init(|| {
+        [
+            ttf_parser::Face::parse(FONT_REGULAR, 0).ok(),
+            ttf_parser::Face::parse(FONT_BOLD, 0).ok(),
+        ]
+    });
+    if std::ptr::eq(font, FONT_BOLD) {
+        bold.as_ref()
+    } else if std::ptr::eq(font, FONT_REGULAR) {
+        regular.as_ref()
+    } else {
+        None
+    }
+}
+
+/// Words of `text` in lines no wider than `limit` in `font` at `size`, as many words on each
+/// as fit; a word that fits on no line has a line of its own. Widths are summed as
+/// [`width_in`] sums them (left to right), so a line fits exactly when `width_in` says so; each
+/// character is measured once.
+fn greedy_lines(text: &str, font: &[u8], size: f32, limit: f32) -> Vec<(String, f32)> {
+    let advance = advance_in(font, size);
+    let space = advance(' ');
+    let mut out: Vec<(String, f32)> = Vec::new();
+    for word in text.split_whitespace() {
+        if let Some((line, width)) = out.last_mut() {
+            let longer = word.chars().fold(*width + space, |w, c| w + advance(c));
+            if longer <= limit {
+                line.push(' ');
+                line.push_str(word);
+                *width = longer;
+                continue;
+            }
+        }
+        let width = word.chars().map(&advance).sum();
+        out.push((word.to_string(), width));
+    }
+    out
 }
 
 /// Words of `text` in lines that fit [`TEXT_WIDTH`] at `size` pixels, at most `lines` lines;
 /// the last ends in `…` when the text does not fit.
 fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
     let fits = |line: &str| drawn_width(line, size) <= TEXT_WIDTH;
-    let mut out: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match out.last_mut() {
-            Some(line) if fits(&format!("{line} {word}")) => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => out.push(word.to_string()),
-        }
-    }
+    let mut out: Vec<String> = greedy_lines(text, FONT_BOLD, size, TEXT_WIDTH)
+        .into_iter()
+        .map(|(line, _)| line)
+        .collect();
     if out.len() > lines {
         out.truncate(lines);
         if let Some(last) = out.last_mut() {
@@ -166,6 +234,34 @@ fn wrap(text: &str, size: f32, lines: usize) -> Vec<String> {
             shorter.push('…');
             *line = shorter;
         }
+    }
+    out
+}
+
+/// Words of `text` in lines no wider than `width` when drawn in `font` at `size`, nothing
+/// left out: a word wider than a line (a long URL) is broken between letters. The handout's
+/// `wrap` filter.
+pub(crate) fn break_lines(text: &str, font: &[u8], size: f32, width: f32) -> Vec<String> {
+    let advance = advance_in(font, size);
+    let mut out = Vec::new();
+    for (line, drawn) in greedy_lines(text, font, size, width) {
+        if drawn <= width {
+            out.push(line);
+            continue;
+        }
+        let mut piece = String::new();
+        let mut piece_width = 0.0;
+        for c in line.chars() {
+            let wider = piece_width + advance(c);
+            if wider > width && !piece.is_empty() {
+                out.push(std::mem::take(&mut piece).trim_end().to_string());
+                piece_width = advance(c);
+            } else {
+                piece_width = wider;
+            }
+            piece.push(c);
+        }
+        out.push(piece);
     }
     out
 }
@@ -237,6 +333,24 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert!(drawn_width(&lines[0], 72.0) <= TEXT_WIDTH);
         assert!(lines[0].ends_with('…'));
+    }
+
+    #[test]
+    fn lines_break_long_words_and_keep_every_letter() {
+        let url = "https://en.inform.kz/news/over-15mln-kazakhstanis-use-wireless-internet-connection-president_a3749673/";
+        let text = format!("Kazinform, 5 February 2021: {url}");
+        let lines = break_lines(&text, FONT_REGULAR, 8.0, 200.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        for line in &lines {
+            assert!(width_in(FONT_REGULAR, line, 8.0) <= 200.0, "{line}");
+        }
+        let joined: String = lines.concat();
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        assert_eq!(
+            break_lines("Қазақстан Президенті", FONT_BOLD, 10.0, 500.0),
+            ["Қазақстан Президенті"]
+        );
+        assert!(break_lines("", FONT_REGULAR, 10.0, 100.0).is_empty());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! hand-written), using only schema.org types and properties: `WebPage` with `dateModified`
 //! and `citation` on every page (a page's `date` is the date of what it reports, not of the
 //! page, so it is not claimed as `datePublished`); on the home page also the `Event` the site
-//! is about and the `Dataset` of its figures; on taxonomy pages a `CollectionPage`.
+//! is about and the `Dataset` of its figures (with the one-page PDF among its downloads when
+//! the site has a handout); on taxonomy pages a `CollectionPage`.
 
 use serde_json::{Value, json};
 
@@ -105,8 +106,9 @@ fn script_text(document: &Value) -> String {
         .replace("<!--", "<\\u0021--")
 }
 
-/// The page's JSON-LD, ready to put inside `<script type="application/ld+json">`.
-pub fn json_ld(page: &Page, config: &Config) -> String {
+/// The page's JSON-LD, ready to put inside `<script type="application/ld+json">`; `handout`
+/// when the site draws `factsheet.pdf` (its `templates/handout.svg`).
+pub fn json_ld(page: &Page, config: &Config, handout: bool) -> String {
     let url = join_url(&config.base_url, &page.path);
     let lang = page.lang.as_str();
     let title = page
@@ -156,6 +158,22 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
             graph.push(event_node);
         }
         let root = join_url(&config.base_url, &config.language_root(lang));
+        let mut distribution = vec![
+            json!({ "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": join_url(&root, opendata::JSON_FILE) }),
+            json!({ "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": join_url(&root, opendata::CSV_FILE) }),
+        ];
+        if handout {
+            // Every language's one-page PDF, each marked with its language.
+            for code in config.language_codes() {
+                let folder = join_url(&config.base_url, &config.language_root(code));
+                distribution.push(json!({
+                    "@type": "DataDownload",
+                    "encodingFormat": "application/pdf",
+                    "inLanguage": code,
+                    "contentUrl": join_url(&folder, opendata::PDF_FILE),
+                }));
+            }
+        }
         graph.push(json!({
             "@type": "Dataset",
             "name": format!("Figures and quotes of {}", config.title_in(lang)),
@@ -163,10 +181,7 @@ pub fn json_ld(page: &Page, config: &Config) -> String {
             "inLanguage": lang,
             "url": join_url(&root, "figures/"),
             "isBasedOn": config.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
-            "distribution": [
-                { "@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": join_url(&root, opendata::JSON_FILE) },
-                { "@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": join_url(&root, opendata::CSV_FILE) },
-            ],
+            "distribution": distribution,
         }));
     }
     script_text(&json!({ "@context": "https://schema.org", "@graph": graph }))

@@ -420,7 +420,7 @@ impl<'a> PageContext<'a> {
         uses: TemplateNeeds,
     ) -> Self {
         if uses.json_ld {
-            self.json_ld = structured::json_ld(page, config);
+            self.json_ld = structured::json_ld(page, config, uses.handout);
         }
         if !uses.og_image {
             return self;

@@ -41,6 +41,8 @@ pub struct TemplateNeeds {
     pub og_image: bool,
     /// `get_page` or `get_section` (the tables of every page's listing fields).
     pub lookups: bool,
+    /// `handout.svg`: the site has a one-page PDF per language (listed in the JSON-LD).
+    pub handout: bool,
 }
 
 /// What the lookup functions can find, as template values.
@@ -103,9 +105,12 @@ fn load_with_index(
         lookups: sources
             .iter()
             .any(|(_, text)| text.contains("get_page") || text.contains("get_section")),
+        handout: sources.iter().any(|(name, _)| name == "handout.svg"),
     };
     let texts: Vec<(String, String)> = sources.clone();
     let mut tera = Tera::new();
+    // SVG templates (the handout) are XML: their variables are escaped like HTML's.
+    tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
     register_functions(&mut tera, config, &index);
     let (strings, string_errors) = crate::i18n::load(root, config);
     errors.extend(string_errors);
@@ -156,6 +161,7 @@ fn register_functions(tera: &mut Tera, config: &Config, index: &Arc<RwLock<SiteI
     register_taxonomy_functions(tera, index, config);
     tera.register_filter("date", format_date);
     tera.register_filter("markdown", markdown_filter);
+    tera.register_filter("wrap", wrap_filter);
 }
 
 /// `get_figure(id="coverage")`, and `get_figure(id="coverage", lang="ru")` for the figure as
@@ -267,6 +273,27 @@ fn markdown_filter(text: &str, _: Kwargs, _: &State) -> tera::TeraResult<tera::V
         ))),
         None => Ok(tera::Value::safe_string(&rendered.html)),
     }
+}
+
+/// `{% for line in figure.label | wrap(width=240, size=9) %}`: the words of the text in lines
+/// no wider than `width` when drawn in the bundled font at `size` (`bold=true` for the bold
+/// one), by the font's own advance widths: what an SVG template (the handout) needs, since SVG
+/// does not wrap text. Nothing is cut; a word wider than a line is broken between letters.
+fn wrap_filter(text: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<Vec<String>> {
+    let width: f64 = kwargs.must_get("width")?;
+    let size: f64 = kwargs.must_get("size")?;
+    let bold: bool = kwargs.get("bold")?.unwrap_or(false);
+    if !(width > 0.0 && size > 0.0) {
+        return Err(tera::Error::message(format!(
+            "the `wrap` filter needs a positive `width` and `size`, not {width} and {size}"
+        )));
+    }
+    Ok(crate::social::break_lines(
+        text,
+        crate::social::font(bold),
+        size as f32,
+        width as f32,
+    ))
 }
 
 /// Registers `name(key=...)`, which returns the entry of the table `pick` chooses.
@@ -445,6 +472,7 @@ mod tests {
         let mut tera = Tera::new();
         tera.register_filter("date", format_date);
         tera.register_filter("markdown", markdown_filter);
+        tera.register_filter("wrap", wrap_filter);
         tera.add_raw_template("t", template)?;
         tera.render("t", &tera::Context::new())
     }
@@ -457,6 +485,27 @@ mod tests {
         assert_eq!(
             render(r#"{{ '## X {#a}' | markdown }}"#).unwrap(),
             "<h2 id=\"a\">X <a class=\"heading-anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"
+        );
+    }
+
+    #[test]
+    fn wrap_filter_gives_lines_by_the_fonts_widths() {
+        assert_eq!(
+            render(r#"{% for l in "Internet coverage in Kazakhstan" | wrap(width=100, size=10) %}[{{ l }}]{% endfor %}"#)
+                .unwrap(),
+            "[Internet coverage][in Kazakhstan]"
+        );
+        // Bold is wider: fewer words fit.
+        let width = crate::social::width_in(crate::social::font(false), "ЖЖЖ ЖЖЖ", 10.0) + 0.5;
+        assert_eq!(
+            render(&format!(r#"{{{{ "ЖЖЖ ЖЖЖ" | wrap(width={width}, size=10) | length }}}}/{{{{ "ЖЖЖ ЖЖЖ" | wrap(width={width}, size=10, bold=true) | length }}}}"#))
+                .unwrap(),
+            "1/2"
+        );
+        let err = render(r#"{{ "x" | wrap(width=0, size=10) }}"#).unwrap_err();
+        assert!(
+            crate::error::tera_report(&err).contains("positive"),
+            "{err}"
         );
     }
 
