@@ -403,7 +403,7 @@ impl Project {
         self.rerender_markdown(root, &mut reach.markdown)?;
         let (selected, listings) = self.documents_reached(&reach);
         let previews_before = self.linked_previews_of(&selected);
-        let (results, listed) = render::render_documents(
+        let results = render::render_documents(
             &self.site,
             &self.config,
             &self.templates,
@@ -434,7 +434,6 @@ impl Project {
                 &self.templates,
                 &self.taxonomies,
                 &self.rendered.markdown,
-                listed,
             );
             self.rendered.taxonomy_pages = pages;
             // Previews show front matter only, which a body edit leaves as it was.

@@ -217,14 +217,9 @@ pub fn resolve_links(
     (errors, warnings, assets)
 }
 
-/// A document, or why it could not be rendered.
-pub type DocumentResult = Result<Document, Error>;
-
 /// Step 4. Renders the documents at `selected` (indices into [`Site::all_pages`]) through
 /// their templates, in parallel, after refreshing the `get_page`/`get_section` entries of
-/// `changed_listings` (all sections on a full build). Returns each document or its error, and
-/// the template value of each page the selected sections list (`None` for the others), for
-/// the term pages to share.
+/// `changed_listings` (all sections on a full build). Returns each document or its error.
 pub fn render_documents(
     site: &Site,
     config: &Config,
@@ -232,7 +227,7 @@ pub fn render_documents(
     markdown: &[Rendered],
     selected: &[usize],
     changed_listings: &[usize],
-) -> (Vec<(usize, DocumentResult)>, Vec<Option<tera::Value>>) {
+) -> Vec<(usize, Result<Document, Error>)> {
     let sections = site.sections.len();
     // Listings show the pages of a section and the headers of its subsections; build the
     // contexts of just the pages some selected document or refreshed listing shows.
@@ -290,54 +285,23 @@ pub fn render_documents(
             changed_listings.iter().map(|&i| listing(i)).collect();
         add_listings(templates, &listings);
     }
-    // Each listed page's template value, made once and shared (the values are reference
-    // counted) by the section listing it and, after, by the term pages that list it.
-    let mut listed = vec![false; needed.len()];
-    for &index in selected.iter().filter(|&&i| i < sections) {
-        let section = &site.sections[index];
-        for i in section
-            .pages
-            .iter()
-            .map(|&p| sections + p)
-            .chain(section.subsections.iter().copied())
-        {
-            listed[i] = true;
-        }
-    }
-    let values: Vec<Option<tera::Value>> = contexts
-        .par_iter()
-        .zip(&listed)
-        .map(|(context, &listed)| {
-            listed
-                .then(|| context.as_ref().map(tera::Value::from_serializable))
-                .flatten()
-        })
-        .collect();
-    let value = |index: usize| {
-        values[index]
-            .clone()
-            .unwrap_or_else(|| tera::Value::from_serializable(&context(index)))
-    };
-    let documents = selected
+    selected
         .par_iter()
         .map(|&index| {
             let page = pages[index];
             let ((files, og), reads) = templates::recording_reads(|| {
                 if index < sections {
-                    let head = with_head(&context(index), site, page, config, templates);
-                    let section = &site.sections[index];
-                    let listed: Vec<tera::Value> =
-                        section.pages.iter().map(|&i| value(sections + i)).collect();
-                    let subsections: Vec<tera::Value> =
-                        section.subsections.iter().map(|&i| value(i)).collect();
-                    // `section`: its own fields, then its listings, as shared values.
-                    let mut fields = tera::Value::from_serializable(&head)
-                        .into_map()
-                        .unwrap_or_default();
-                    fields.insert("pages".into(), tera::Value::from(listed.clone()));
-                    fields.insert("subsections".into(), tera::Value::from(subsections));
+                    let listing = listing(index);
+                    let head = with_head(&listing.header, site, page, config, templates);
                     let mut context = language_context(templates, page);
-                    context.insert_value("section", tera::Value::from(fields));
+                    context.insert(
+                        "section",
+                        &SectionView {
+                            header: &head,
+                            pages: &listing.pages,
+                            subsections: &listing.subsections,
+                        },
+                    );
                     let template = default_template(site, index);
                     let files = match page.front.paginate_by {
                         None => render_document(&templates.tera, page, template, &context)
@@ -347,7 +311,7 @@ pub fn render_documents(
                             &page.file,
                             &page.path,
                             &page.lang,
-                            &listed,
+                            &listing.pages,
                             by,
                             |paginator| {
                                 context.insert("paginator", paginator);
@@ -381,8 +345,7 @@ pub fn render_documents(
             });
             (index, document)
         })
-        .collect();
-    (documents, values)
+        .collect()
 }
 
 /// A render context with `lang`, and, for a page in a language other than the default, that
@@ -576,22 +539,15 @@ pub fn render_site(
     output.assets = assets;
     let sections: Vec<usize> = (0..site.sections.len()).collect();
     output.documents = vec![None; all.len()];
-    let (documents, listed) =
-        render_documents(site, config, templates, &output.markdown, &all, &sections);
+    let documents = render_documents(site, config, templates, &output.markdown, &all, &sections);
     for (index, document) in documents {
         match document {
             Ok(document) => output.documents[index] = Some(document),
             Err(err) => report_once(&mut errors, err),
         }
     }
-    let (taxonomy_pages, taxonomy_images, taxonomy_errors) = render_taxonomy_pages(
-        site,
-        config,
-        templates,
-        taxonomies,
-        &output.markdown,
-        listed,
-    );
+    let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
+        render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
     output.taxonomy_pages = taxonomy_pages;
     output.taxonomy_images = taxonomy_images;
     errors.extend(taxonomy_errors);
@@ -602,45 +558,52 @@ pub fn render_site(
     (output, errors)
 }
 
-/// Renders the taxonomies' list and term pages. `listed` holds the template values of pages
-/// that sections list (from [`render_documents`]); the term pages share them, and make the
-/// values of the other pages they list.
+/// Renders the taxonomies' list and term pages, which list pages by their listing fields.
 pub fn render_taxonomy_pages(
     site: &Site,
     config: &Config,
     templates: &Templates,
     taxonomies: &crate::taxonomy::Taxonomies,
     markdown: &[Rendered],
-    mut listed: Vec<Option<tera::Value>>,
 ) -> (Vec<RenderedFile>, Vec<OgImage>, Vec<Error>) {
     if taxonomies.kinds.is_empty() {
         return (Vec::new(), Vec::new(), Vec::new());
     }
-    listed.resize(markdown.len(), None);
-    let mut missing = vec![false; markdown.len()];
+    let mut on_a_term = vec![false; markdown.len()];
     for (_, _, term) in taxonomies.pages() {
         for &page in term.map(|t| t.pages.as_slice()).unwrap_or_default() {
-            missing[page] = listed[page].is_none();
+            on_a_term[page] = true;
         }
     }
-    let made: Vec<Option<tera::Value>> = site
+    let listed: Vec<Option<tera::Value>> = site
         .all_pages()
         .zip(markdown)
-        .zip(missing)
+        .zip(on_a_term)
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|((page, md), missing)| {
-            missing.then(|| {
-                tera::Value::from_serializable(&page_context(page, md, config, &templates.strings))
+        .map(|((page, md), listed)| {
+            listed.then(|| {
+                // Listing fields only: neither the body nor its table of contents, which
+                // would double the cost of a term page for what no listing shows.
+                tera::Value::from_serializable(&PageContext {
+                    content: "",
+                    toc: &[],
+                    ..page_context(page, md, config, &templates.strings)
+                })
             })
         })
         .collect();
-    for (value, made) in listed.iter_mut().zip(made) {
-        if made.is_some() {
-            *value = made;
-        }
-    }
     listing::render_taxonomies(site, config, templates, taxonomies, &listed)
+}
+
+/// A section as its own template sees it: its header with the head fields, its listings
+/// borrowed rather than copied.
+#[derive(serde::Serialize)]
+struct SectionView<'v, 'a> {
+    #[serde(flatten)]
+    header: &'v PageContext<'a>,
+    pages: &'v [PageContext<'a>],
+    subsections: &'v [PageContext<'a>],
 }
 
 /// Adds `err` to `errors`, except a template error already there: a template bug fails every
