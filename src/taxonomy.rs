@@ -185,19 +185,23 @@ pub fn collect(
     let mut taxonomies = Taxonomies::default();
     for declared in &config.taxonomies {
         let kind = &declared.name;
-        // Every spelling of every term, grouped by the URL it makes, from the originals.
+        // Every spelling of every term, grouped by the URL it makes, from the originals. Most
+        // names are written many times: each is slugged and placed once, then only counted.
         let mut by_slug: BTreeMap<String, Vec<Spelling>> = BTreeMap::new();
-        // Most terms are written many times: make each name's URL once.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        // Each spelling's number, in the order first written, and how often it is written.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut counts: Vec<usize> = Vec::new();
         for (index, page) in pages.iter().enumerate() {
             if page.is_translation() {
                 continue;
             }
             for (holder, names) in terms_of(page, kind) {
                 for name in names {
-                    let slug = slugs
-                        .entry(name.as_str())
-                        .or_insert_with(|| crate::url::slug(name));
+                    if let Some(&number) = seen.get(name.as_str()) {
+                        counts[number] += 1;
+                        continue;
+                    }
+                    let slug = crate::url::slug(name);
                     if slug.is_empty() {
                         errors.push(Error::InvalidValue {
                             path: page.file.clone(),
@@ -207,21 +211,19 @@ pub fn collect(
                         });
                         continue;
                     }
-                    let spellings = match by_slug.get_mut(slug.as_str()) {
-                        Some(spellings) => spellings,
-                        None => by_slug.entry(slug.clone()).or_default(),
-                    };
-                    match spellings.iter_mut().find(|s| s.name == *name) {
-                        Some(spelling) => spelling.count += 1,
-                        None => spellings.push(Spelling {
-                            name: name.clone(),
-                            count: 1,
-                            page: index,
-                            holder,
-                        }),
-                    }
+                    seen.insert(name, counts.len());
+                    counts.push(1);
+                    by_slug.entry(slug).or_default().push(Spelling {
+                        name: name.clone(),
+                        count: 0,
+                        page: index,
+                        holder,
+                    });
                 }
             }
+        }
+        for spelling in by_slug.values_mut().flatten() {
+            spelling.count = seen.get(spelling.name.as_str()).map_or(0, |&n| counts[n]);
         }
         // The key of each group: its most used spelling, the first written on a tie. Groups
         // are numbered in slug order; every spelling leads to its group.
