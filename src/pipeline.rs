@@ -245,18 +245,25 @@ fn draft_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<Pat
 /// Step: the files besides the pages, the audits of the finished HTML and the choice of the
 /// preview images to draw (only those some page links to).
 fn finish(project: &mut Project, root: &Path) {
-    project.publishing =
-        publish::publishing_files(&project.site, &project.config, &project.taxonomies);
-    let files = project.rendered.files().collect::<Vec<_>>();
-    project.warnings = project.rendered.warnings.clone();
-    project.warnings.extend(audit::audit_html(&files));
-    project.warnings.extend(lint::root_relative_urls(root));
-    project
-        .warnings
-        .extend(untranslated(&project.site, &project.config));
-    project.og_images = linked_previews(&project.rendered, &files);
-    let (handouts, handout_errors) =
-        handout::handouts(&project.site, &project.config, &project.templates);
+    // The handouts' templates are rendered (to know whether the previous PDFs can be reused)
+    // beside the audits, which need nothing of theirs.
+    let ((publishing, warnings, og_images), (handouts, handout_errors)) = rayon::join(
+        || {
+            let publishing =
+                publish::publishing_files(&project.site, &project.config, &project.taxonomies);
+            let files = project.rendered.files().collect::<Vec<_>>();
+            let mut warnings = project.rendered.warnings.clone();
+            warnings.extend(audit::audit_html(&files));
+            warnings.extend(lint::root_relative_urls(root));
+            warnings.extend(untranslated(&project.site, &project.config));
+            let og_images = linked_previews(&project.rendered, &files);
+            (publishing, warnings, og_images)
+        },
+        || handout::handouts(&project.site, &project.config, &project.templates),
+    );
+    project.publishing = publishing;
+    project.warnings = warnings;
+    project.og_images = og_images;
     project.handouts = handouts;
     project.errors.extend(handout_errors);
     let all_files = project.files();
