@@ -136,12 +136,18 @@ pub fn handouts(site: &Site, config: &Config, templates: &Templates) -> (Vec<Han
     if !templates.tera.contains_template(TEMPLATE) {
         return (handouts, errors);
     }
-    for lang in config.language_codes() {
-        let pages = pages_in(site, lang);
-        if pages.is_empty() {
-            continue;
-        }
-        match handout(site, config, templates, lang, &pages) {
+    // One language's template render does not wait for another's.
+    use rayon::prelude::*;
+    let made: Vec<Result<Handout, Error>> = config
+        .language_codes()
+        .par_iter()
+        .filter_map(|&lang| {
+            let pages = pages_in(site, lang);
+            (!pages.is_empty()).then(|| handout(site, config, templates, lang, &pages))
+        })
+        .collect();
+    for result in made {
+        match result {
             Ok(handout) => handouts.push(handout),
             Err(error) => errors.push(error),
         }
