@@ -410,3 +410,25 @@ fn the_starter_site_takes_a_second_language() {
         "{about}"
     );
 }
+
+#[test]
+fn an_original_that_fails_to_load_is_reported_once_not_as_missing() {
+    let run = broken(|site| {
+        edit(
+            site,
+            "content/speakers/minister.md",
+            "title: The minister",
+            "title: The minister\ntitle: Twice",
+        )
+    });
+    assert!(
+        run.stderr.contains("content/speakers/minister.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("which does not exist"),
+        "{}",
+        run.stderr
+    );
+}

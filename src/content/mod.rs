@@ -170,7 +170,7 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &LoadRules) -> (S
 
     check_unique_paths(&pages, &sections, &mut errors);
     check_language_folders(&pages, &sections, languages, &mut errors);
-    check_originals(&pages, &sections, &mut errors);
+    check_originals(&pages, &sections, &files, &mut errors);
     (build_tree(pages, sections, languages), errors)
 }
 
@@ -506,8 +506,14 @@ fn inherit_from_originals(pages: &mut [Page], sections: &mut BTreeMap<String, Pa
     }
 }
 
-/// A translation whose original (`a.md` for `a.ru.md`) does not exist.
-fn check_originals(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
+/// A translation whose original (`a.md` for `a.ru.md`) does not exist. An original that exists
+/// but did not load has its own error already.
+fn check_originals(
+    pages: &[Page],
+    sections: &BTreeMap<String, Page>,
+    files: &[PathBuf],
+    errors: &mut Vec<Error>,
+) {
     let originals: std::collections::HashSet<&str> = pages
         .iter()
         .chain(sections.values())
@@ -518,6 +524,7 @@ fn check_originals(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &m
         if page.is_translation()
             && !originals.contains(page.key.as_str())
             && page.key != "_index.md"
+            && !files.contains(&Path::new(CONTENT_DIR).join(&page.key))
         {
             errors.push(Error::MissingOriginal {
                 path: page.file.clone(),
