@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{Run, TestSite, snapshot};
+use common::{Run, TestSite};
 
 fn built() -> TestSite {
     let site = TestSite::fixture("multilingual");
@@ -16,24 +16,9 @@ fn built() -> TestSite {
 }
 
 /// Builds the fixture, breaks it with `breakage`, and checks that the build fails with exit
-/// code 1 and leaves the previous output byte for byte.
+/// code 1, leaving the previous output as it was.
 fn broken(breakage: impl FnOnce(&TestSite)) -> Run {
-    let site = built();
-    let good = snapshot(&site.public());
-    breakage(&site);
-    let run = site.build(&[]);
-    assert_eq!(run.code(), Some(1), "{}", run.stderr);
-    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-/// Replaces `from` with `to` in the site file `relative`.
-fn edit(site: &TestSite, relative: &str, from: &str, to: &str) {
-    let path = site.root().join(relative);
-    let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains(from), "{relative} has no {from:?}");
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    common::break_fixture_and_rebuild("multilingual", &[], breakage)
 }
 
 #[test]
@@ -195,8 +180,7 @@ fn check_lists_pages_without_a_translation() {
 #[test]
 fn a_translation_that_changes_a_number_is_refused_with_its_line() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/speakers/minister.ru.md",
             r#"value: "99%""#,
             r#"value: "98 %""#,
@@ -225,9 +209,7 @@ fn thousands_and_decimals_written_the_language_way_are_the_same_number() {
 #[test]
 fn a_translation_that_drops_a_figure_is_refused() {
     let run = broken(|site| {
-        edit(
-            site,
-            "content/speakers/minister.ru.md",
+        site.edit("content/speakers/minister.ru.md",
             "  - id: stations\n    value: \"более 1 000\"\n    label: станций построено в 2020 году\n    said_by: Министр\n",
             "",
         )
@@ -242,9 +224,7 @@ fn a_translation_that_drops_a_figure_is_refused() {
 #[test]
 fn a_translation_that_adds_a_figure_is_refused() {
     let run = broken(|site| {
-        edit(
-            site,
-            "content/speakers/minister.ru.md",
+        site.edit("content/speakers/minister.ru.md",
             "quotes:",
             "  - id: invented\n    value: \"5\"\n    label: придумано\n    said_by: Министр\nquotes:",
         )
@@ -259,8 +239,7 @@ fn a_translation_that_adds_a_figure_is_refused() {
 #[test]
 fn a_translation_that_cites_another_source_is_refused() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/speakers/minister.ru.md",
             "    label: охват интернетом\n",
             "    label: охват интернетом\n    source: elsewhere\n",
@@ -276,8 +255,7 @@ fn a_translation_that_cites_another_source_is_refused() {
 #[test]
 fn a_translated_quote_given_as_exact_words_is_refused() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/speakers/minister.ru.md",
             "  - said_by: Министр\n    translation:",
             "  - said_by: Министр\n    text: \"Мы продолжим.\"\n    translation:",
@@ -292,7 +270,7 @@ fn a_translated_quote_given_as_exact_words_is_refused() {
 
 #[test]
 fn a_missing_interface_string_is_refused_with_its_file_and_key() {
-    let run = broken(|site| edit(site, "i18n/ru.yaml", "updated: Обновлено\n", ""));
+    let run = broken(|site| site.edit("i18n/ru.yaml", "updated: Обновлено\n", ""));
     assert!(
         run.stderr
             .contains("i18n/ru.yaml:1: the string `updated` is missing"),
@@ -324,8 +302,7 @@ fn a_site_without_languages_is_unchanged() {
 #[test]
 fn an_original_figure_without_its_source_is_refused() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/speakers/minister.md",
             "    source: report\n    quote: \"Coverage",
             "    quote: \"Coverage",
@@ -414,8 +391,7 @@ fn the_starter_site_takes_a_second_language() {
 #[test]
 fn an_original_that_fails_to_load_is_reported_once_not_as_missing() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/speakers/minister.md",
             "title: The minister",
             "title: The minister\ntitle: Twice",

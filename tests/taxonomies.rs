@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, TestSite, snapshot};
+use common::{Run, TestSite};
 
 fn built() -> TestSite {
     let site = TestSite::fixture("topics");
@@ -14,21 +14,7 @@ fn built() -> TestSite {
 /// Builds the fixture, breaks it with `breakage`, and checks that the build fails with exit
 /// code 1, leaving the previous output as it was.
 fn broken(breakage: impl FnOnce(&TestSite)) -> Run {
-    let site = built();
-    let good = snapshot(&site.public());
-    breakage(&site);
-    let run = site.build(&[]);
-    assert_eq!(run.code(), Some(1), "{}", run.stderr);
-    assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
-
-fn edit(site: &TestSite, relative: &str, from: &str, to: &str) {
-    let path = site.root().join(relative);
-    let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains(from), "{relative} has no {from:?}");
-    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    common::break_fixture_and_rebuild("topics", &[], breakage)
 }
 
 fn check(site: &TestSite) -> Run {
@@ -212,8 +198,7 @@ fn terms_are_in_the_sitemap_and_have_feeds() {
 #[test]
 fn an_undeclared_taxonomy_fails_with_file_and_line() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/notes/note-2.md",
             "weight: 2\n",
             "weight: 2\nregions: [Almaty]\n",
@@ -231,8 +216,7 @@ fn an_undeclared_taxonomy_fails_with_file_and_line() {
 #[test]
 fn a_misspelt_key_is_still_an_unknown_key_with_a_suggestion() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/notes/note-2.md",
             "topics: [Connectivity]",
             "topcs: [Connectivity]",
@@ -254,8 +238,7 @@ fn a_misspelt_key_is_still_an_unknown_key_with_a_suggestion() {
 #[test]
 fn an_undeclared_taxonomy_on_a_figure_fails_with_its_line() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/minister.md",
             "    topics: [Education]\n",
             "    topics: [Education]\n    regions: [Almaty]\n",
@@ -272,8 +255,7 @@ fn an_undeclared_taxonomy_on_a_figure_fails_with_its_line() {
 #[test]
 fn a_translation_cannot_list_its_own_terms() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/minister.ru.md",
             "title: Министр\n",
             "title: Министр\ntopics: [Связь]\n",
@@ -290,7 +272,7 @@ fn a_translation_cannot_list_its_own_terms() {
 
 #[test]
 fn a_term_without_its_name_in_a_language_fails() {
-    let run = broken(|site| edit(site, "i18n/ru.yaml", "    Education: Образование\n", ""));
+    let run = broken(|site| site.edit("i18n/ru.yaml", "    Education: Образование\n", ""));
     assert!(
         run.stderr
             .contains("i18n/ru.yaml:1: the Русский name of the topics term `Education` is missing"),
@@ -299,8 +281,7 @@ fn a_term_without_its_name_in_a_language_fails() {
     );
     // And a name for a term that no page uses is a typo to report.
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "i18n/ru.yaml",
             "    Education: Образование\n",
             "    Education: Образование\n    Educaton: Образование\n",
@@ -318,8 +299,7 @@ fn a_term_without_its_name_in_a_language_fails() {
 #[test]
 fn terms_that_differ_only_in_case_are_one_term_and_a_warning() {
     let site = TestSite::fixture("topics");
-    edit(
-        &site,
+    site.edit(
         "content/notes/note-5.md",
         "topics: [Public services]",
         "topics: [connectivity ]",
@@ -347,14 +327,14 @@ fn a_taxonomy_needs_its_templates_and_a_folder_name() {
         "{}",
         run.stderr
     );
-    let run = broken(|site| edit(site, "site.yaml", "  - name: tags", "  - name: Tags"));
+    let run = broken(|site| site.edit("site.yaml", "  - name: tags", "  - name: Tags"));
     assert!(
         run.stderr
             .contains("site.yaml:15: taxonomy `name: Tags` cannot be a folder name as written"),
         "{}",
         run.stderr
     );
-    let run = broken(|site| edit(site, "site.yaml", "  - name: tags", "  - name: title"));
+    let run = broken(|site| site.edit("site.yaml", "  - name: tags", "  - name: title"));
     assert!(
         run.stderr
             .contains("site.yaml:15: taxonomy `title` has the name of a front-matter key"),
@@ -366,8 +346,7 @@ fn a_taxonomy_needs_its_templates_and_a_folder_name() {
 #[test]
 fn paginate_by_belongs_on_a_section() {
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/notes/note-1.md",
             "weight: 1\n",
             "weight: 1\npaginate_by: 3\n",
@@ -381,8 +360,7 @@ fn paginate_by_belongs_on_a_section() {
         run.stderr
     );
     let run = broken(|site| {
-        edit(
-            site,
+        site.edit(
             "content/notes/_index.md",
             "paginate_by: 2",
             "paginate_by: 0",

@@ -55,6 +55,14 @@ impl TestSite {
         fs::write(path, text).expect("write");
     }
 
+    /// Replaces the first `from` with `to` in the site file `relative`, which must hold it.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let path = self.root().join(relative);
+        let text = fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        fs::write(path, text.replacen(from, to, 1)).expect("write");
+    }
+
     pub fn remove(&self, relative: &str) {
         fs::remove_file(self.root().join(relative)).expect("remove");
     }
@@ -119,7 +127,16 @@ pub fn break_and_rebuild(breakage: impl FnOnce(&TestSite)) -> Run {
 
 /// [`break_and_rebuild`], with `args` added to the failing build only.
 pub fn break_and_rebuild_with(args: &[&str], breakage: impl FnOnce(&TestSite)) -> Run {
-    let site = TestSite::fixture("basic");
+    break_fixture_and_rebuild("basic", args, breakage)
+}
+
+/// [`break_and_rebuild_with`] on the fixture `name`.
+pub fn break_fixture_and_rebuild(
+    name: &str,
+    args: &[&str],
+    breakage: impl FnOnce(&TestSite),
+) -> Run {
+    let site = TestSite::fixture(name);
     site.build_ok(&[]);
     let good = snapshot(&site.public());
     breakage(&site);
