@@ -347,29 +347,16 @@ fn get_page_data_is_fresh_after_a_body_edit() {
     run_sequence(&steps).unwrap();
 }
 
-/// Edits of a site in several languages: a translation's body, its original's body (whose
-/// figures and shortcodes the translation shares), the interface strings, a new translation.
-/// After each, serve's folder equals a fresh build.
-#[test]
-fn edits_in_every_language_equal_a_fresh_build() {
-    let site = TestSite::fixture("multilingual");
+/// One edit for [`serve_through`]: a file of the site and how its text changes.
+type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
+/// Serves `site`, applies each edit in turn and checks after each that serve's folder equals a
+/// fresh build; returns the folder (and the temporary directory that holds it).
+fn serve_through(site: &TestSite, edits: &[Edit<'_>]) -> (tempfile::TempDir, PathBuf) {
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("serve");
     let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
     session.build_all().unwrap();
-    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
-    let edits: [Edit; 4] = [
-        ("content/speakers/minister.ru.md", &|t| {
-            t.replace("См.", "Смотрите")
-        }),
-        ("content/speakers/minister.md", &|t| {
-            t.replace("See", "Read about")
-        }),
-        ("i18n/ru.yaml", &|t| t.replace("Обновлено", "Дата")),
-        ("content/speakers/deputy.kk.md", &|_| {
-            "---\ntitle: Орынбасар\n---\nОрынбасар да сөйледі.\n".to_string()
-        }),
-    ];
     for (file, change) in edits {
         let path = site.root().join(file);
         let text = fs::read_to_string(&path).unwrap_or_default();
@@ -381,6 +368,28 @@ fn edits_in_every_language_equal_a_fresh_build() {
         let diff = differences(&snapshot(&out_dir), &built);
         assert!(diff.is_empty(), "after {file}:\n{}", diff.join("\n"));
     }
+    (out, out_dir)
+}
+
+/// Edits of a site in several languages: a translation's body, its original's body (whose
+/// figures and shortcodes the translation shares), the interface strings, a new translation.
+/// After each, serve's folder equals a fresh build.
+#[test]
+fn edits_in_every_language_equal_a_fresh_build() {
+    let site = TestSite::fixture("multilingual");
+    let edits: [Edit<'_>; 4] = [
+        ("content/speakers/minister.ru.md", &|t| {
+            t.replace("См.", "Смотрите")
+        }),
+        ("content/speakers/minister.md", &|t| {
+            t.replace("See", "Read about")
+        }),
+        ("i18n/ru.yaml", &|t| t.replace("Обновлено", "Дата")),
+        ("content/speakers/deputy.kk.md", &|_| {
+            "---\ntitle: Орынбасар\n---\nОрынбасар да сөйледі.\n".to_string()
+        }),
+    ];
+    let (_out, out_dir) = serve_through(&site, &edits);
     let ru = fs::read_to_string(out_dir.join("ru/speakers/minister/index.html")).unwrap();
     assert!(
         ru.contains("Смотрите") && ru.contains("Дата: 5 февраля 2021 г."),
@@ -394,12 +403,7 @@ fn edits_in_every_language_equal_a_fresh_build() {
 #[test]
 fn term_pages_follow_every_edit() {
     let site = TestSite::fixture("topics");
-    let out = tempfile::tempdir().unwrap();
-    let out_dir = out.path().join("serve");
-    let mut session = Session::new(BuildOptions::new(site.root()), out_dir.clone());
-    session.build_all().unwrap();
-    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
-    let edits: [Edit; 4] = [
+    let edits: [Edit<'_>; 4] = [
         ("content/notes/note-1.md", &|t| {
             t.replace(
                 "Body of note 1.",
@@ -414,17 +418,7 @@ fn term_pages_follow_every_edit() {
         }),
         ("i18n/ru.yaml", &|t| t.replace("Связь", "Подключение")),
     ];
-    for (file, change) in edits {
-        let path = site.root().join(file);
-        let text = fs::read_to_string(&path).unwrap_or_default();
-        fs::write(&path, change(&text)).unwrap();
-        session
-            .apply(&[PathBuf::from(file)])
-            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
-        let (_keep, built) = fresh_build(site.root()).expect("the site builds");
-        let diff = differences(&snapshot(&out_dir), &built);
-        assert!(diff.is_empty(), "after {file}:\n{}", diff.join("\n"));
-    }
+    let (_out, out_dir) = serve_through(&site, &edits);
     let term = fs::read_to_string(out_dir.join("topics/connectivity/index.html")).unwrap();
     assert!(
         term.contains("Note 1</a> <span class=\"words\">9 words"),
