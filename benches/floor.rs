@@ -1,11 +1,13 @@
 //! The floor: pulldown-cmark alone, with factsheet's Markdown options, rendering every page of
-//! a factsheet corpus and writing it where a generator would. No templates, no checks, one
-//! thread. Run: `cargo bench --bench floor -- SITE_DIR OUT_DIR`.
+//! a factsheet corpus and writing it where a generator would. No templates, no checks. It runs
+//! on as many threads as `factsheet build` does (rayon's default: one per core), or on
+//! `--threads N`. Run: `cargo bench --bench floor -- SITE_DIR OUT_DIR [--threads N]`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Options, Parser, html};
+use rayon::prelude::*;
 
 fn render(source: &Path, site: &Path, out: &Path) -> std::io::Result<()> {
     let text = fs::read_to_string(source)?;
@@ -51,16 +53,33 @@ fn main() -> std::io::Result<()> {
         .filter(|a| a != "--bench")
         .collect();
     let (Some(site), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: cargo bench --bench floor -- SITE_DIR OUT_DIR");
+        eprintln!("usage: cargo bench --bench floor -- SITE_DIR OUT_DIR [--threads N]");
         std::process::exit(2);
     };
+    let threads = match args.get(2).map(String::as_str) {
+        None => 0, // rayon's default, the build's
+        Some("--threads") => match args.get(3).and_then(|n| n.parse().ok()) {
+            Some(n) => n,
+            None => {
+                eprintln!("--threads takes a number");
+                std::process::exit(2);
+            }
+        },
+        Some(other) => {
+            eprintln!("unknown argument: {other}");
+            std::process::exit(2);
+        }
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(std::io::Error::other)?;
     let (site, out) = (PathBuf::from(site), PathBuf::from(out));
     let _ = fs::remove_dir_all(&out);
     let mut files = Vec::new();
     walk(&site.join("content"), &mut files)?;
     files.sort();
-    for file in &files {
-        render(file, &site, &out)?;
-    }
-    Ok(())
+    files
+        .par_iter()
+        .try_for_each(|file| render(file, &site, &out))
 }
