@@ -4,29 +4,24 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
+use memchr::memmem;
 
 use crate::error::{Warning, WarningKind};
 use crate::render::RenderedFile;
 
-/// Problems in the rendered HTML files, named by the page's source file when it has one; the
-/// message gives the line in the HTML, which may come from a template.
-pub fn audit_html(files: &[&RenderedFile]) -> Vec<Warning> {
-    files
-        .par_iter()
-        .filter(|f| f.output_path.ends_with(".html"))
-        .flat_map_iter(|file| audit_file(file))
-        .collect()
-}
-
-/// One pass over the page for ids and images; lines are counted only for what is reported.
-fn audit_file(file: &RenderedFile) -> Vec<Warning> {
+/// Problems in one rendered HTML file (other files have none), named by the page's source
+/// file when it has one; the message gives the line in the HTML, which may come from a
+/// template. Lines are counted only for what is reported.
+pub fn audit_file(file: &RenderedFile) -> Vec<Warning> {
+    if !file.output_path.ends_with(".html") {
+        return Vec::new();
+    }
     let text = file.contents.as_str();
     let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
     let line_at = |offset: usize| {
         let starts = line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
                 .collect()
         });
         starts.partition_point(|&start| start <= offset)
@@ -38,9 +33,9 @@ fn audit_file(file: &RenderedFile) -> Vec<Warning> {
     };
     let mut warnings = Vec::new();
     let mut first_use: HashMap<&str, usize> = HashMap::new();
-    for (at, _) in text.match_indices(" id=\"") {
+    for at in memmem::find_iter(text.as_bytes(), b" id=\"") {
         let value_start = at + " id=\"".len();
-        let Some(length) = text[value_start..].find('"') else {
+        let Some(length) = memchr::memchr(b'"', &text.as_bytes()[value_start..]) else {
             continue;
         };
         let id = &text[value_start..value_start + length];
@@ -58,10 +53,10 @@ fn audit_file(file: &RenderedFile) -> Vec<Warning> {
             });
         }
     }
-    for (at, _) in text.match_indices("<img") {
-        let tag = &text[at..];
-        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        if !tag.contains(" alt=") {
+    for at in memmem::find_iter(text.as_bytes(), b"<img") {
+        let tag = &text.as_bytes()[at..];
+        let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
+        if memmem::find(tag, b" alt=").is_none() {
             warnings.push(Warning {
                 kind: WarningKind::MissingAlt,
                 path: path(),
@@ -77,21 +72,13 @@ fn audit_file(file: &RenderedFile) -> Vec<Warning> {
     warnings
 }
 
-/// The preview images (`og/<hash>.png`) that `files` link to.
-pub fn linked_images<'a>(files: &[&'a RenderedFile]) -> std::collections::HashSet<&'a str> {
+/// The preview images (`og/<hash>.png`) that `html` links to.
+pub fn linked_images(html: &str) -> impl Iterator<Item = &str> {
     const NAME_LENGTH: usize = crate::social::OG_DIR.len() + 1 + 16 + ".png".len();
-    let mut linked = std::collections::HashSet::new();
-    for file in files {
-        let text = file.contents.as_str();
-        for (at, _) in text.match_indices("og/") {
-            if let Some(name) = text.get(at..at + NAME_LENGTH)
-                && name.ends_with(".png")
-            {
-                linked.insert(name);
-            }
-        }
-    }
-    linked
+    memmem::find_iter(html.as_bytes(), b"og/").filter_map(|at| {
+        html.get(at..at + NAME_LENGTH)
+            .filter(|name| name.ends_with(".png"))
+    })
 }
 
 #[cfg(test)]
@@ -111,7 +98,7 @@ mod tests {
         let file = page(
             "<h2 id=\"x\">A</h2>\n<p id=\"y\"></p><h2 id=\"x\">B</h2>\n<img src=\"a.png\" alt=\"A\"><img src=\"b.png\">",
         );
-        let found = audit_html(&[&file]);
+        let found = audit_file(&file);
         let kinds: Vec<WarningKind> = found.iter().map(|w| w.kind).collect();
         assert_eq!(kinds, [WarningKind::DuplicateId, WarningKind::MissingAlt]);
         assert!(

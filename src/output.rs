@@ -86,8 +86,8 @@ fn absolute(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Writes `files` and a copy of `<root>/static` into `target` (checked by
-/// [`check_output_dir`]): everything goes to a sibling temporary folder first, which then
-/// replaces `target` by rename. On failure the previous `target` is untouched.
+/// [`check_output_dir`]) through a [`Staging`] folder: on failure the previous `target` is
+/// untouched.
 pub fn write_output(
     root: &Path,
     target: &Path,
@@ -96,41 +96,107 @@ pub fn write_output(
     og_images: &[OgImage],
     handouts: &[Handout],
 ) -> Result<Drawn, Error> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(write_error(parent))?;
-    let staging = parent.join(format!(".{name}.factsheet-new"));
-    let retired = parent.join(format!(".{name}.factsheet-old"));
-    for leftover in [&staging, &retired] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)
-                .map_err(|err| renamed_in_error(write_error(leftover)(err), &staging, target))?;
+    let staging = Staging::open(target)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.complete(root, assets, og_images, handouts)
+}
+
+/// A fresh folder beside the output that a build fills, page by page as they are rendered;
+/// [`Staging::complete`] adds the rest and swaps it in. Dropped before that (the build
+/// failed), it is removed and the previous output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    path: PathBuf,
+    retired: PathBuf,
+    completed: bool,
+}
+
+impl Staging {
+    /// Makes the staging folder of `target` (checked by [`check_output_dir`]), removing what
+    /// an interrupted build left beside it.
+    pub fn open(target: &Path) -> Result<Staging, Error> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(write_error(parent))?;
+        let path = parent.join(format!(".{name}.factsheet-new"));
+        let retired = parent.join(format!(".{name}.factsheet-old"));
+        for leftover in [&path, &retired] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover)
+                    .map_err(|err| renamed_in_error(write_error(leftover)(err), &path, target))?;
+            }
         }
+        fs::create_dir_all(&path)
+            .map_err(|err| renamed_in_error(write_error(&path)(err), &path, target))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            path,
+            retired,
+            completed: false,
+        })
     }
 
-    let result = fill_staging(root, &staging, files, assets)
-        .and_then(|()| draw_images(target, &staging, og_images))
-        .and_then(|images| {
-            let (handouts, warnings) = draw_handouts(target, &staging, handouts)?;
-            Ok(Drawn {
-                images,
-                handouts,
-                warnings,
+    /// Writes one rendered file; safe to call from many threads at once.
+    pub fn write(&self, file: &RenderedFile) -> Result<(), Error> {
+        let path = self.path.join(&file.output_path);
+        create_parent(&path)
+            .and_then(|()| fs::write(&path, &file.contents).map_err(write_error(&path)))
+            .map_err(|err| renamed_in_error(err, &self.path, &self.target))
+    }
+
+    /// Adds `static/`, the bundle files, the preview images and the handouts (each taken from
+    /// the previous output when unchanged), then puts the folder in the place of the output.
+    pub fn complete(
+        mut self,
+        root: &Path,
+        assets: &[(PathBuf, String)],
+        og_images: &[OgImage],
+        handouts: &[Handout],
+    ) -> Result<Drawn, Error> {
+        let (staging, target) = (self.path.as_path(), self.target.as_path());
+        let drawn = fill_staging(root, staging, assets)
+            .and_then(|()| draw_images(target, staging, og_images))
+            .and_then(|images| {
+                let (handouts, warnings) = draw_handouts(target, staging, handouts)?;
+                Ok(Drawn {
+                    images,
+                    handouts,
+                    warnings,
+                })
             })
-        });
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(err) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(renamed_in_error(err, &staging, target));
+            .map_err(|err| renamed_in_error(err, staging, target))?;
+        // From here the swap owns the folder: it moves it into place or removes it.
+        self.completed = true;
+        swap_in(staging, target, &self.retired, &SystemFolders)
+            .map_err(|err| renamed_in_error(err, staging, target))?;
+        Ok(drawn)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.completed {
+            let _ = fs::remove_dir_all(&self.path);
         }
+    }
+}
+
+/// Creates the folder `path` goes in. Each page has its own folder, new in a fresh staging
+/// folder: one `mkdir` usually does, and a parent is made only when that fails (tolerating a
+/// folder another thread has just made).
+fn create_parent(path: &Path) -> Result<(), Error> {
+    let Some(dir) = path.parent() else {
+        return Ok(());
     };
-    swap_in(&staging, target, &retired, &SystemFolders)
-        .map_err(|err| renamed_in_error(err, &staging, target))?;
-    Ok(stats)
+    match fs::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(_) => fs::create_dir_all(dir).map_err(write_error(dir)),
+    }
 }
 
 /// `error` with a path inside `from` named as the same path inside `to`: the staging folder is
@@ -416,26 +482,12 @@ fn draw_images(previous: &Path, staging: &Path, images: &[OgImage]) -> Result<Im
     Ok(stats)
 }
 
-fn fill_staging(
-    root: &Path,
-    staging: &Path,
-    files: &[&RenderedFile],
-    assets: &[(PathBuf, String)],
-) -> Result<(), Error> {
-    fs::create_dir_all(staging).map_err(write_error(staging))?;
+/// Adds `static/`, the bundle files and the marker to the pages already in `staging`.
+fn fill_staging(root: &Path, staging: &Path, assets: &[(PathBuf, String)]) -> Result<(), Error> {
     copy_static(root, staging)?;
     for (source, output_path) in assets {
         copy_file(root, source, &staging.join(output_path))?;
     }
-    // Each page has its own folder: create them and write the files in parallel
-    // (`create_dir_all` tolerates a folder another thread has just made).
-    files.par_iter().try_for_each(|file| {
-        let path = staging.join(&file.output_path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(write_error(dir))?;
-        }
-        fs::write(&path, &file.contents).map_err(write_error(&path))
-    })?;
     let marker = staging.join(OUTPUT_MARKER);
     fs::write(
         &marker,

@@ -4,6 +4,9 @@
 //! affects and keeps the rest, so that `serve` writes what `build` would.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, BuildOptions, Config};
@@ -242,21 +245,72 @@ fn draft_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<Pat
     })
 }
 
-/// Step: the files besides the pages, the audits of the finished HTML and the choice of the
-/// preview images to draw (only those some page links to).
-fn finish(project: &mut Project, root: &Path) {
+/// What the audits of the finished files found: each file is scanned once, as it is finished
+/// (a build) or from memory (serve).
+#[derive(Default)]
+struct Findings {
+    warnings: Mutex<Vec<Warning>>,
+    /// The preview images some page links to: only those are drawn.
+    linked_images: Mutex<HashSet<String>>,
+}
+
+impl Findings {
+    fn scan(&self, file: &RenderedFile) {
+        let warnings = audit::audit_file(file);
+        if !warnings.is_empty() {
+            lock(&self.warnings).extend(warnings);
+        }
+        let mut linked = audit::linked_images(&file.contents).peekable();
+        if linked.peek().is_some() {
+            lock(&self.linked_images).extend(linked.map(str::to_string));
+        }
+    }
+
+    /// The warnings in one order, whichever thread finished which file first.
+    fn into_parts(self) -> (Vec<Warning>, HashSet<String>) {
+        let mut warnings = self
+            .warnings
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        let linked = self
+            .linked_images
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (warnings, linked)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Step: the files besides the pages, the audits' results and the choice of the preview
+/// images to draw (only those some page links to).
+fn finish(project: &mut Project, root: &Path, findings: Findings) {
     // The handouts' templates are rendered (to know whether the previous PDFs can be reused)
     // beside the audits, which need nothing of theirs.
     let ((publishing, warnings, og_images), (handouts, handout_errors)) = rayon::join(
         || {
             let publishing =
                 publish::publishing_files(&project.site, &project.config, &project.taxonomies);
-            let files = project.rendered.files().collect::<Vec<_>>();
+            // Files kept in memory are audited here; streamed ones were as they went.
+            project
+                .rendered
+                .files()
+                .filter(|file| !file.contents.is_empty())
+                .collect::<Vec<_>>()
+                .par_iter()
+                .for_each(|file| findings.scan(file));
+            let (audits, linked) = findings.into_parts();
             let mut warnings = project.rendered.warnings.clone();
-            warnings.extend(audit::audit_html(&files));
+            warnings.extend(audits);
             warnings.extend(lint::root_relative_urls(root));
             warnings.extend(untranslated(&project.site, &project.config));
-            let og_images = linked_previews(&project.rendered, &files);
+            let mut og_images = project.rendered.og_images();
+            og_images.retain(|image| linked.contains(&image.output_path));
             (publishing, warnings, og_images)
         },
         || handout::handouts(&project.site, &project.config, &project.templates),
@@ -299,18 +353,24 @@ fn untranslated(site: &Site, config: &Config) -> Vec<Warning> {
         .collect()
 }
 
-fn linked_previews(rendered: &RenderOutput, files: &[&RenderedFile]) -> Vec<OgImage> {
-    let mut images = rendered.og_images();
-    if !images.is_empty() {
-        let linked = audit::linked_images(files);
-        images.retain(|image| linked.contains(image.output_path.as_str()));
-    }
-    images
+/// Where the pages a run renders go.
+#[derive(Clone, Copy)]
+pub(crate) enum Destination<'a> {
+    /// Kept in the project: `serve` renders parts of the site again and compares the files.
+    Memory,
+    /// Audited and written into the staging folder as each is rendered (`build`).
+    Staging(&'a output::Staging),
+    /// Audited and let go (`check`, and a build that cannot write).
+    Nowhere,
 }
 
-/// Runs every step but the write. Each step runs as far as it can, so the errors of all files
-/// come back together; `Err` only when there is no config or no templates to render with.
-pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Error>> {
+/// Runs every step but the write (a build's pages excepted: they go to `destination` as they
+/// are rendered). Each step runs as far as it can, so the errors of all files come back
+/// together; `Err` only when there is no config or no templates to render with.
+pub(crate) fn render_project(
+    options: &BuildOptions,
+    destination: Destination<'_>,
+) -> Result<Project, Vec<Error>> {
     let mut errors = Vec::new();
     let config = match config::load_config(options) {
         Ok((config, problems)) => {
@@ -351,8 +411,28 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     errors.extend(taxonomy_errors);
     errors.extend(check_nav(&options.root, &config, &site, &taxonomies));
     // Render even when some files failed to load, to report template errors in the same run.
-    let (mut rendered, render_errors) =
-        render::render_site(&site, &config, &mut templates, &options.root, &taxonomies);
+    let findings = Findings::default();
+    let (mut rendered, render_errors) = {
+        let streamed = |file: &RenderedFile| {
+            findings.scan(file);
+            match destination {
+                Destination::Staging(staging) => staging.write(file),
+                Destination::Memory | Destination::Nowhere => Ok(()),
+            }
+        };
+        let finished = match destination {
+            Destination::Memory => render::Finished::Keep,
+            Destination::Staging(_) | Destination::Nowhere => render::Finished::Stream(&streamed),
+        };
+        render::render_site(
+            &mut site,
+            &config,
+            &mut templates,
+            &options.root,
+            &taxonomies,
+            finished,
+        )
+    };
     rendered.warnings.extend(taxonomy_warnings);
     errors.extend(render_errors);
     let mut project = Project {
@@ -367,7 +447,7 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
         warnings: Vec::new(),
         errors,
     };
-    finish(&mut project, &options.root);
+    finish(&mut project, &options.root, findings);
     Ok(project)
 }
 
@@ -417,6 +497,7 @@ impl Project {
             &self.rendered.markdown,
             &selected,
             &listings,
+            render::Finished::Keep,
         );
         let mut errors = Vec::new();
         for (index, result) in results {
@@ -756,8 +837,7 @@ impl Project {
             .iter()
             .map(|&i| match &self.rendered.documents[i] {
                 Some(document) => {
-                    let mut linked: Vec<String> = audit::linked_images(&[&document.file])
-                        .into_iter()
+                    let mut linked: Vec<String> = audit::linked_images(&document.file.contents)
                         .map(str::to_string)
                         .collect();
                     linked.sort();
@@ -794,15 +874,22 @@ impl Project {
     }
 }
 
-/// Builds the site described by `options` and writes it. On failure nothing is written and
-/// every error found is returned.
+/// Builds the site described by `options` and writes it: each page into a staging folder as
+/// it is rendered, the rest after, then the folder in the place of the output. On failure the
+/// output is untouched and every error found is returned.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let target = output::check_output_dir(&options.root, &options.output_dir(), options.force);
-    let project = render_project(options);
-    let (target, project) = match (target, project) {
-        (Ok(target), Ok(project)) if project.errors.is_empty() => (target, project),
-        (target, project) => {
-            let mut errors: Vec<Error> = target.err().into_iter().collect();
+    let output_dir = options.output_dir();
+    let staging = output::check_output_dir(&options.root, &output_dir, options.force)
+        .and_then(|target| output::Staging::open(&target).map(|staging| (target, staging)));
+    let destination = match &staging {
+        Ok((_, staging)) => Destination::Staging(staging),
+        Err(_) => Destination::Nowhere,
+    };
+    let project = render_project(options, destination);
+    let ((target, staging), project) = match (staging, project) {
+        (Ok(staging), Ok(project)) if project.errors.is_empty() => (staging, project),
+        (staging, project) => {
+            let mut errors: Vec<Error> = staging.err().into_iter().collect();
             match project {
                 Ok(project) => errors.extend(project.errors),
                 Err(project_errors) => errors.extend(project_errors),
@@ -810,8 +897,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(errors.into());
         }
     };
-    let drawn = write(&project, &options.root, &target)
-        .map_err(|err| output::renamed_in_error(err, &target, &options.output_dir()))?;
+    // The pages are in; the publishing files (sitemap, feeds) are known only now.
+    let drawn = project
+        .publishing
+        .par_iter()
+        .try_for_each(|file| staging.write(file))
+        .and_then(|()| {
+            staging.complete(
+                &options.root,
+                &project.rendered.assets,
+                &project.og_images,
+                &project.handouts,
+            )
+        })
+        .map_err(|err| output::renamed_in_error(err, &target, &output_dir))?;
     let mut warnings = project.warnings;
     warnings.extend(drawn.warnings);
     Ok(BuildReport {
@@ -838,7 +937,7 @@ pub(crate) fn write(project: &Project, root: &Path, target: &Path) -> Result<out
 /// Does the whole build in memory and writes nothing: every error of the build, plus the
 /// warnings that [`crate::error::WarningKind::fails_check`] makes errors here.
 pub fn check(options: &BuildOptions) -> CheckReport {
-    match render_project(options) {
+    match render_project(options, Destination::Nowhere) {
         Ok(project) => {
             let mut errors = project.errors;
             let mut all_warnings = project.warnings;

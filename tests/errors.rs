@@ -6,6 +6,23 @@ mod common;
 use common::{TestSite, break_and_rebuild, snapshot};
 
 #[test]
+fn a_page_failing_after_others_were_written_leaves_the_output_as_it_was() {
+    // The pages before it in the render are already in the staging folder when it fails.
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/zz-last.md",
+            "---\ntitle: Last\ntemplate: missing.html\n---\nBody.\n",
+        )
+    });
+    assert!(
+        run.stderr.contains("content/notes/zz-last.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("missing.html"), "{}", run.stderr);
+}
+
+#[test]
 fn broken_yaml_fails_with_the_line_in_the_file() {
     let run = break_and_rebuild(|site| {
         site.write(

@@ -111,6 +111,40 @@ pub struct RenderedFile {
     pub contents: String,
 }
 
+/// Takes each finished file as soon as it is rendered: audits it, and in a build writes it.
+pub type Sink<'s> = dyn Fn(&RenderedFile) -> Result<(), Error> + Sync + 's;
+
+/// What the render stage does with the files it finishes.
+#[derive(Clone, Copy)]
+pub enum Finished<'s> {
+    /// Keeps every file, and every page's source and Markdown, in the output: `serve` renders
+    /// parts of the site again from them, and compares the files with what it served.
+    Keep,
+    /// Hands each file to the sink and keeps only its path; lets each page's source go once
+    /// its Markdown is rendered. Memory then holds one page's HTML per thread, not the site's.
+    Stream(&'s Sink<'s>),
+}
+
+impl Finished<'_> {
+    /// Passes `file` on, when streaming, and lets its text go.
+    fn deliver(self, file: &mut RenderedFile) -> Result<(), Error> {
+        if let Finished::Stream(sink) = self {
+            sink(file)?;
+            file.contents = String::new();
+        }
+        Ok(())
+    }
+
+    /// [`Finished::deliver`] for a document and its listing pages.
+    fn deliver_document(self, document: &mut Document) -> Result<(), Error> {
+        self.deliver(&mut document.file)?;
+        document
+            .pagers
+            .iter_mut()
+            .try_for_each(|file| self.deliver(file))
+    }
+}
+
 /// Step 1. Puts the site-wide data into the templates: the `site` variable and the figures
 /// that `get_figure` returns (needed by shortcodes, before any Markdown is rendered).
 pub fn add_site_data(
@@ -227,6 +261,7 @@ pub fn render_documents(
     markdown: &[Rendered],
     selected: &[usize],
     changed_listings: &[usize],
+    finished: Finished<'_>,
 ) -> Vec<(usize, Result<Document, Error>)> {
     let sections = site.sections.len();
     // Listings show the pages of a section and the headers of its subsections; build the
@@ -336,12 +371,16 @@ pub fn render_documents(
                     )
                 }
             });
-            let document = files.map(|(file, pagers)| Document {
-                file,
-                pagers,
-                og,
-                template: template_of(site, page, index).to_string(),
-                reads,
+            let document = files.and_then(|(file, pagers)| {
+                let mut document = Document {
+                    file,
+                    pagers,
+                    og,
+                    template: template_of(site, page, index).to_string(),
+                    reads,
+                };
+                finished.deliver_document(&mut document)?;
+                Ok(document)
             });
             (index, document)
         })
@@ -511,20 +550,43 @@ pub fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Er
 
 /// Renders every page and section of `site` by running the steps above on all of them.
 /// Pages that fail are left out of the output and their errors returned beside it, all
-/// together, so that `check` can still audit the rest.
+/// together, so that `check` can still audit the rest. With [`Finished::Stream`] the pages'
+/// sources are emptied once rendered.
 pub fn render_site(
-    site: &Site,
+    site: &mut Site,
     config: &Config,
     templates: &mut Templates,
     root: &Path,
     taxonomies: &crate::taxonomy::Taxonomies,
+    finished: Finished<'_>,
 ) -> (RenderOutput, Vec<Error>) {
     add_site_data(templates, site, config, taxonomies);
     let templates = &*templates;
     let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
     let mut errors = Vec::new();
     let mut output = RenderOutput::default();
-    for result in render_markdown(site, root, templates, &all) {
+    let markdown = match finished {
+        Finished::Keep => render_markdown(site, root, templates, &all),
+        // Each source goes as soon as its HTML exists: the two never all sit in memory.
+        Finished::Stream(_) => {
+            let mut pages: Vec<&mut Page> = site
+                .sections
+                .iter_mut()
+                .map(|s| &mut s.page)
+                .chain(&mut site.pages)
+                .collect();
+            pages
+                .par_iter_mut()
+                .map(|page| {
+                    let rendered = body::render_body(page, root, &templates.tera);
+                    page.body = String::new();
+                    rendered
+                })
+                .collect()
+        }
+    };
+    let site = &*site;
+    for result in markdown {
         let (rendered, reads) = result.unwrap_or_else(|page_errors| {
             errors.extend(page_errors);
             Default::default()
@@ -539,7 +601,15 @@ pub fn render_site(
     output.assets = assets;
     let sections: Vec<usize> = (0..site.sections.len()).collect();
     output.documents = vec![None; all.len()];
-    let documents = render_documents(site, config, templates, &output.markdown, &all, &sections);
+    let documents = render_documents(
+        site,
+        config,
+        templates,
+        &output.markdown,
+        &all,
+        &sections,
+        finished,
+    );
     for (index, document) in documents {
         match document {
             Ok(document) => output.documents[index] = Some(document),
@@ -555,6 +625,13 @@ pub fn render_site(
         Ok(file) => output.not_found = Some(file),
         Err(err) => errors.push(err),
     }
+    let delivered: Vec<Error> = output
+        .taxonomy_pages
+        .par_iter_mut()
+        .chain(output.not_found.as_mut())
+        .filter_map(|file| finished.deliver(file).err())
+        .collect();
+    errors.extend(delivered);
     (output, errors)
 }
 

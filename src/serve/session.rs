@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::config::BuildOptions;
 use crate::error::Error;
 use crate::paths::CONTENT_DIR;
-use crate::pipeline::{self, NeedsFullBuild, Project, render_project};
+use crate::pipeline::{self, Destination, NeedsFullBuild, Project, render_project};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl Session {
     /// the next rebuild is a full one.
     pub fn build_all(&mut self) -> Result<Rebuilt, Vec<Error>> {
         self.project = None;
-        let project = render_project(&self.options)?;
+        let project = render_project(&self.options, Destination::Memory)?;
         if !project.errors.is_empty() {
             return Err(project.errors);
         }

@@ -154,6 +154,19 @@ pub fn break_fixture_and_rebuild(
         run.stdout
     );
     assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
+    // Pages are written into a staging folder as they are rendered: a failed build removes it.
+    let leftovers: Vec<String> = fs::read_dir(site.root())
+        .expect("read site root")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.contains("factsheet-"))
+        .collect();
+    assert!(leftovers.is_empty(), "left beside public/: {leftovers:?}");
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run
 }
