@@ -119,6 +119,24 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
+/// The words of `text` as `str::split_whitespace` counts them, without decoding ASCII text
+/// character by character (this runs on every text run of every page).
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, return.
+    let is_space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let mut words = 0;
+    let mut in_word = false;
+    for &byte in text.as_bytes() {
+        let space = is_space(byte);
+        words += usize::from(in_word && space);
+        in_word = !space;
+    }
+    words + usize::from(in_word)
+}
+
 /// The pulldown-cmark extensions every page gets; shortcodes parse with the same ones to see
 /// where code is.
 pub fn options() -> Options {
@@ -283,7 +301,7 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
             }
             Event::Text(words) => {
                 if !in_code {
-                    rendered.word_count += words.split_whitespace().count();
+                    rendered.word_count += count_words(words);
                 }
                 out.push(event.clone());
             }
@@ -293,8 +311,7 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
-    rendered.summary = html_out
-        .find(SUMMARY_MARKER)
+    rendered.summary = memchr::memmem::find(html_out.as_bytes(), SUMMARY_MARKER.as_bytes())
         .map(|at| html_out[..at].trim_end().to_string());
     rendered.html = html_out;
     rendered.toc = nest(flat_toc);
@@ -514,6 +531,25 @@ fn insert_heading(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            " one  two\tthree\nfour\x0Bfive\x0Csix\r ",
+            "Алматы  digital\u{00A0}forum",
+            "a\u{2003}b c",
+            "trailing ",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn md(text: &str) -> Rendered {
         render_markdown(text, &|_| Ok(None))

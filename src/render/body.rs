@@ -233,13 +233,14 @@ fn written_href(target: &str) -> String {
 /// `html` with every `href="@/…"` whose target `urls` knows replaced, in one pass.
 fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
     const OPEN: &str = "href=\"@/";
+    let finder = memchr::memmem::Finder::new(OPEN);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find(OPEN) {
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let value_start = at + "href=\"".len();
         out.push_str(&rest[..value_start]);
         rest = &rest[value_start..];
-        let end = rest.find('"').unwrap_or(rest.len());
+        let end = memchr::memchr(b'"', rest.as_bytes()).unwrap_or(rest.len());
         match urls.get(&rest[..end]) {
             // The page's path comes from a file name, which may hold `"` or `&`.
             Some(url) => out.push_str(&crate::markdown::escape_markup(url)),

@@ -302,17 +302,26 @@ pub fn render_documents(
             page_context(pages[index], &markdown[index], config, &templates.strings)
         })
     };
+    // A listed page carries its body only when some template may show it (TemplateNeeds).
+    let listed = |index: usize| match templates.needs.listed_bodies {
+        true => context(index),
+        false => PageContext {
+            content: "",
+            toc: &[],
+            ..context(index)
+        },
+    };
     let listing = |index: usize| SectionContext {
         header: context(index),
         pages: site.sections[index]
             .pages
             .iter()
-            .map(|&i| context(sections + i))
+            .map(|&i| listed(sections + i))
             .collect(),
         subsections: site.sections[index]
             .subsections
             .iter()
-            .map(|&i| context(i))
+            .map(|&i| listed(i))
             .collect(),
     };
     if templates.needs.lookups {

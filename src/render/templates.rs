@@ -43,6 +43,60 @@ pub struct TemplateNeeds {
     pub lookups: bool,
     /// `handout.svg`: the site has a one-page PDF per language (listed in the JSON-LD).
     pub handout: bool,
+    /// The `content` or `toc` of a listed page (a section's `pages`, a paginator's): without
+    /// it, listings leave those out rather than copy every page's HTML into each listing.
+    pub listed_bodies: bool,
+}
+
+/// Whether `template` may read the `content` or `toc` of a page other than the one rendered.
+/// Only `page.content` and `section.content` (and `.toc`) are the rendered page's own; any
+/// other path to them, a quoted `"content"` (`map(attribute="content")`), `json_encode`, or a
+/// loop, `set` or macro that takes the name `page` or `section` counts, so a doubt keeps them.
+fn reads_listed_bodies(template: &str) -> bool {
+    let own = |before: &str| {
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |at| at + 1);
+        let joined = before[..name_start].ends_with(['.', ']', ')']);
+        !joined && matches!(&before[name_start..], "page" | "section")
+    };
+    let field_read_elsewhere = [".content", ".toc"].iter().any(|field| {
+        template.match_indices(field).any(|(at, _)| {
+            let after = template[at + field.len()..].chars().next();
+            let whole = after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+            whole && !own(&template[..at])
+        })
+    });
+    let rebinds = [
+        "for page",
+        "for section",
+        "set page",
+        "set section",
+        "set_global page",
+    ]
+    .iter()
+    .any(|binding| template.contains(binding))
+        || template
+            .match_indices("{% macro")
+            .chain(template.match_indices("{%- macro"))
+            .any(|(at, _)| {
+                let signature = &template[at..];
+                let signature = &signature[..signature.find(')').unwrap_or(signature.len())];
+                signature
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|word| word == "page" || word == "section")
+            });
+    field_read_elsewhere
+        || rebinds
+        || [
+            "json_encode",
+            "\"content\"",
+            "'content'",
+            "\"toc\"",
+            "'toc'",
+        ]
+        .iter()
+        .any(|text| template.contains(text))
 }
 
 /// What the lookup functions can find, as template values.
@@ -106,6 +160,7 @@ fn load_with_index(
             .iter()
             .any(|(_, text)| text.contains("get_page") || text.contains("get_section")),
         handout: sources.iter().any(|(name, _)| name == "handout.svg"),
+        listed_bodies: sources.iter().any(|(_, text)| reads_listed_bodies(text)),
     };
     let texts: Vec<(String, String)> = sources.clone();
     let mut tera = Tera::new();
@@ -467,6 +522,32 @@ fn format_date(value: &str, kwargs: Kwargs, _: &State) -> tera::TeraResult<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_bodies_are_kept_whenever_a_template_may_read_them() {
+        for own_only in [
+            "{{ page.content | safe }}{{ section.content | safe }}",
+            "{% for h in page.toc %}{{ h.title }}{% endfor %}",
+            "<meta name=\"x\" content=\"y\">{% block content %}{% endblock content %}",
+            "{% for p in section.pages %}{{ p.title }} {{ p.summary | safe }}{% endfor %}",
+            "{{ page.contents_note }}",
+        ] {
+            assert!(!reads_listed_bodies(own_only), "{own_only}");
+        }
+        for listed in [
+            "{% for p in section.pages %}{{ p.content | safe }}{% endfor %}",
+            "{% for p in paginator.pages %}{% for h in p.toc %}{% endfor %}{% endfor %}",
+            "{{ section.pages[0].content }}",
+            "{{ section.pages | map(attribute=\"content\") | join }}",
+            "{{ section.pages | json_encode }}",
+            "{% for page in section.pages %}{{ page.content }}{% endfor %}",
+            "{% macro card(page) %}{{ page.content }}{% endmacro card %}",
+            "{% set section = get_section(path='/a/') %}{{ section.content }}",
+            "{{ other.page.content }}",
+        ] {
+            assert!(reads_listed_bodies(listed), "{listed}");
+        }
+    }
 
     fn render(template: &str) -> tera::TeraResult<String> {
         let mut tera = Tera::new();
