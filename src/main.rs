@@ -83,6 +83,7 @@ impl SiteArgs {
             repository_url: self.repository_url,
             drafts: self.drafts,
             force,
+            progress: None,
         }
     }
 }

@@ -350,6 +350,7 @@ pub(crate) fn render_project(options: &BuildOptions) -> Result<Project, Vec<Erro
     );
     errors.extend(taxonomy_errors);
     errors.extend(check_nav(&options.root, &config, &site, &taxonomies));
+    templates.progress = options.progress.clone();
     // Render even when some files failed to load, to report template errors in the same run.
     let (mut rendered, render_errors) =
         render::render_site(&site, &config, &mut templates, &options.root, &taxonomies);
