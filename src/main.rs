@@ -127,10 +127,14 @@ const PROGRESS_AFTER: Duration = Duration::from_secs(2);
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Runs `run` (a build or a check) with `options`. On a terminal, a build still running after
-/// [`PROGRESS_AFTER`] shows the pages rendered on stderr until it ends; the bar is cleared
-/// before this returns, so what is printed next stands alone. Elsewhere (a pipe, a file, CI)
-/// nothing is shown and no thread runs.
-fn with_progress<T>(options: &BuildOptions, run: impl FnOnce(&BuildOptions) -> T) -> T {
+/// [`PROGRESS_AFTER`] shows how far it has got on stderr until it ends, `finishing` naming
+/// what follows the rendering; the bar is cleared before this returns, so what is printed
+/// next stands alone. Elsewhere (a pipe, a file, CI) nothing is shown and no thread runs.
+fn with_progress<T>(
+    options: &BuildOptions,
+    finishing: &'static str,
+    run: impl FnOnce(&BuildOptions) -> T,
+) -> T {
     if !std::io::stderr().is_terminal() {
         return run(options);
     }
@@ -141,7 +145,7 @@ fn with_progress<T>(options: &BuildOptions, run: impl FnOnce(&BuildOptions) -> T
         ..options.clone()
     };
     let (finished, finish) = mpsc::channel::<()>();
-    let display = std::thread::spawn(move || show_progress(&progress, &finish, started));
+    let display = std::thread::spawn(move || show_progress(&progress, finishing, &finish, started));
     let result = run(&options);
     drop(finished);
     let _ = display.join();
@@ -150,7 +154,12 @@ fn with_progress<T>(options: &BuildOptions, run: impl FnOnce(&BuildOptions) -> T
 
 /// Draws `progress` on stderr, from [`PROGRESS_AFTER`] after `started` until `finish` says the
 /// build ended (its sender is dropped), then clears the bar.
-fn show_progress(progress: &Progress, finish: &mpsc::Receiver<()>, started: Instant) {
+fn show_progress(
+    progress: &Progress,
+    finishing: &str,
+    finish: &mpsc::Receiver<()>,
+    started: Instant,
+) {
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     let wait = PROGRESS_AFTER.saturating_sub(started.elapsed());
     if finish.recv_timeout(wait) != Err(mpsc::RecvTimeoutError::Timeout) {
@@ -158,23 +167,22 @@ fn show_progress(progress: &Progress, finish: &mpsc::Receiver<()>, started: Inst
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         .with_elapsed(started.elapsed());
-    let style = |template| {
-        ProgressStyle::with_template(template)
-            .expect("a valid progress template")
-            .progress_chars("=> ")
-    };
-    // The site is read, checked and its Markdown rendered before the pages count.
-    bar.set_style(style("reading the site... {elapsed}"));
-    let mut counting = false;
+    let mut phase = None;
     loop {
         let (done, total) = progress.snapshot();
-        if total > 0 && !counting {
-            counting = true;
-            bar.set_style(style("rendering {pos}/{len} pages [{bar:30}] {elapsed}"));
+        // The site is read and checked before the pages count; audits and the write follow.
+        let now = match total {
+            0 => "reading the site... {elapsed}".to_string(),
+            _ if done < total => "rendering {pos}/{len} pages [{bar:30}] {elapsed}".to_string(),
+            _ => format!("rendered {{len}} pages; {finishing}... {{elapsed}}"),
+        };
+        if phase.as_ref() != Some(&now) {
+            let style = ProgressStyle::with_template(&now).expect("a valid progress template");
+            bar.set_style(style.progress_chars("=> "));
+            bar.set_length(total as u64);
+            phase = Some(now);
         }
-        bar.set_length(total as u64);
         bar.set_position(done.min(total) as u64);
-        bar.tick();
         if finish.recv_timeout(PROGRESS_EVERY) != Err(mpsc::RecvTimeoutError::Timeout) {
             break;
         }
@@ -184,7 +192,7 @@ fn show_progress(progress: &Progress, finish: &mpsc::Receiver<()>, started: Inst
 
 fn build(options: &BuildOptions) -> ExitCode {
     let started = Instant::now();
-    match with_progress(options, factsheet::build) {
+    match with_progress(options, "checking and writing", factsheet::build) {
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
@@ -230,7 +238,7 @@ fn build(options: &BuildOptions) -> ExitCode {
 }
 
 fn check(options: &BuildOptions) -> ExitCode {
-    let report = with_progress(options, factsheet::check);
+    let report = with_progress(options, "checking", factsheet::check);
     for error in &report.errors {
         eprint!("{}", error.report(&options.root));
     }

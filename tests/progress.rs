@@ -9,7 +9,14 @@ use common::{Run, TestSite, run_factsheet};
 /// Fails the test when `run` shows any trace of a progress display.
 fn assert_no_progress(run: &Run) {
     for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-        for trace in ["\x1b[", "\r", "rendering", "reading the site", "pages ["] {
+        for trace in [
+            "\x1b[",
+            "\r",
+            "reading the site",
+            "rendering",
+            "pages [",
+            "checking and writing",
+        ] {
             assert!(
                 !text.contains(trace),
                 "{name} holds {trace:?}, a trace of the progress bar:\n{text:?}"
