@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::error::Error;
 use crate::paths::{CONFIG_FILE, SOURCES_DIR, read_text};
+use crate::progress::Progress;
 use crate::yaml::{self, Segment};
 
 /// The site's settings, from `site.yaml`, as templates see them under `site`.
@@ -222,6 +224,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that factsheet did not make.
     pub force: bool,
+    /// Counts the pages rendered, for a progress display; `None`: nothing counts.
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl BuildOptions {
@@ -234,6 +238,7 @@ impl BuildOptions {
             repository_url: None,
             drafts: false,
             force: false,
+            progress: None,
         }
     }
 

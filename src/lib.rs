@@ -10,6 +10,7 @@
 //! - [`yaml`] parses YAML and finds the line of a value.
 //! - [`error`] holds the typed errors and the warnings.
 //! - [`paths`] names the site's folders and reads its files.
+//! - [`progress`] counts the pages rendered, for the command line to show on long builds.
 //!
 //! The stages, in the order they run; each uses the leaves and only the stages before it:
 //!
@@ -56,6 +57,7 @@ pub mod opendata;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod serve;

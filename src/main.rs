@@ -1,12 +1,15 @@
 //! The `factsheet` command: parses flags, runs the library, prints the outcome, picks the exit
 //! code (0 done, 1 the site has errors, 2 bad usage).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use factsheet::BuildOptions;
+use factsheet::progress::Progress;
 
 #[derive(Parser)]
 #[command(
@@ -83,6 +86,7 @@ impl SiteArgs {
             repository_url: self.repository_url,
             drafts: self.drafts,
             force,
+            progress: None,
         }
     }
 }
@@ -116,9 +120,79 @@ fn plural(count: usize, word: &str) -> String {
     format!("{count} {word}{}", if count == 1 { "" } else { "s" })
 }
 
+/// How long a build runs before it shows its progress: shorter builds print only their result.
+const PROGRESS_AFTER: Duration = Duration::from_secs(2);
+
+/// How often the progress bar reads the counters and redraws.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Runs `run` (a build or a check) with `options`. On a terminal, a build still running after
+/// [`PROGRESS_AFTER`] shows how far it has got on stderr until it ends, `finishing` naming
+/// what follows the rendering; the bar is cleared before this returns, so what is printed
+/// next stands alone. Elsewhere (a pipe, a file, CI) nothing is shown and no thread runs.
+fn with_progress<T>(
+    options: &BuildOptions,
+    finishing: &'static str,
+    run: impl FnOnce(&BuildOptions) -> T,
+) -> T {
+    if !std::io::stderr().is_terminal() {
+        return run(options);
+    }
+    let started = Instant::now();
+    let progress = Arc::new(Progress::new());
+    let options = BuildOptions {
+        progress: Some(Arc::clone(&progress)),
+        ..options.clone()
+    };
+    let (finished, finish) = mpsc::channel::<()>();
+    let display = std::thread::spawn(move || show_progress(&progress, finishing, &finish, started));
+    let result = run(&options);
+    drop(finished);
+    let _ = display.join();
+    result
+}
+
+/// Draws `progress` on stderr, from [`PROGRESS_AFTER`] after `started` until `finish` says the
+/// build ended (its sender is dropped), then clears the bar.
+fn show_progress(
+    progress: &Progress,
+    finishing: &str,
+    finish: &mpsc::Receiver<()>,
+    started: Instant,
+) {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let wait = PROGRESS_AFTER.saturating_sub(started.elapsed());
+    if finish.recv_timeout(wait) != Err(mpsc::RecvTimeoutError::Timeout) {
+        return;
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        .with_elapsed(started.elapsed());
+    let mut phase = None;
+    loop {
+        let (done, total) = progress.snapshot();
+        // The site is read and checked before the pages count; audits and the write follow.
+        let now = match total {
+            0 => "reading the site... {elapsed}".to_string(),
+            _ if done < total => "rendering {pos}/{len} pages [{bar:30}] {elapsed}".to_string(),
+            _ => format!("rendered {{len}} pages; {finishing}... {{elapsed}}"),
+        };
+        if phase.as_ref() != Some(&now) {
+            let style = ProgressStyle::with_template(&now).expect("a valid progress template");
+            bar.set_style(style.progress_chars("=> "));
+            bar.set_length(total as u64);
+            phase = Some(now);
+        }
+        bar.set_position(done.min(total) as u64);
+        if finish.recv_timeout(PROGRESS_EVERY) != Err(mpsc::RecvTimeoutError::Timeout) {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+}
+
 fn build(options: &BuildOptions) -> ExitCode {
     let started = Instant::now();
-    match factsheet::build(options) {
+    match with_progress(options, "checking and writing", factsheet::build) {
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
@@ -164,7 +238,7 @@ fn build(options: &BuildOptions) -> ExitCode {
 }
 
 fn check(options: &BuildOptions) -> ExitCode {
-    let report = factsheet::check(options);
+    let report = with_progress(options, "checking", factsheet::check);
     for error in &report.errors {
         eprint!("{}", error.report(&options.root));
     }

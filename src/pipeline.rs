@@ -410,6 +410,7 @@ pub(crate) fn render_project(
     );
     errors.extend(taxonomy_errors);
     errors.extend(check_nav(&options.root, &config, &site, &taxonomies));
+    templates.progress = options.progress.clone();
     // Render even when some files failed to load, to report template errors in the same run.
     let findings = Findings::default();
     let (mut rendered, render_errors) = {

@@ -239,6 +239,7 @@ pub fn render_taxonomies(
                 Some(term) => renderer.term_page(term),
             }
         })
+        .inspect(|_| templates.count_rendered())
         .collect();
     let mut files = Vec::new();
     let mut images = Vec::new();

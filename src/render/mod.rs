@@ -393,6 +393,7 @@ pub fn render_documents(
             });
             (index, document)
         })
+        .inspect(|_| templates.count_rendered())
         .collect()
 }
 
@@ -572,6 +573,9 @@ pub fn render_site(
     add_site_data(templates, site, config, taxonomies);
     let templates = &*templates;
     let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
+    if let Some(progress) = &templates.progress {
+        progress.set_total(all.len() + taxonomies.pages().count());
+    }
     let mut errors = Vec::new();
     let mut output = RenderOutput::default();
     let markdown = match finished {

@@ -30,6 +30,8 @@ pub struct Templates {
     pub strings: crate::i18n::Strings,
     /// `site` for the pages of each language other than the default (whose `site` is global).
     pub site_by_lang: BTreeMap<String, tera::Value>,
+    /// Counts each document and taxonomy page rendered, when the build shows its progress.
+    pub progress: Option<Arc<crate::progress::Progress>>,
 }
 
 /// Which of the costlier fields and functions some template mentions.
@@ -135,6 +137,13 @@ impl Templates {
         templates.site_by_lang = self.site_by_lang.clone();
         Ok(templates)
     }
+
+    /// Counts one more page rendered, when the build shows its progress.
+    pub(crate) fn count_rendered(&self) {
+        if let Some(progress) = &self.progress {
+            progress.advance(1);
+        }
+    }
 }
 
 fn load_with_index(
@@ -186,6 +195,7 @@ fn load_with_index(
             fingerprints,
             strings,
             site_by_lang: BTreeMap::new(),
+            progress: None,
         })
     } else {
         Err(errors)
