@@ -2,15 +2,18 @@
 //! sources, rebuild what changed and tell open pages to reload. A failed rebuild keeps the last
 //! good site and shows the error in the page and through `report`.
 
+mod batch;
 pub mod http;
 pub mod session;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use batch::{Batcher, Change, Message};
 
 use notify::{RecursiveMode, Watcher};
 
@@ -64,14 +67,6 @@ const WATCHED_DIRS: [&str; 5] = [
     SOURCES_DIR,
     I18N_DIR,
 ];
-
-/// How long the watcher waits for more changes before rebuilding (editors write in bursts).
-const DEBOUNCE: Duration = Duration::from_millis(30);
-
-enum Message {
-    Changed(Vec<PathBuf>),
-    Stop,
-}
 
 /// Builds the site, serves it and rebuilds on change until Ctrl-C. Fails when the first build
 /// fails or the address cannot be used.
@@ -131,23 +126,9 @@ pub fn serve(
         url: format!("http://{host}:{port}{base_path}"),
     });
 
-    while let Ok(Message::Changed(mut changed)) = messages.recv() {
-        // Gather the rest of the burst before rebuilding.
-        loop {
-            match messages.recv_timeout(DEBOUNCE) {
-                Ok(Message::Changed(more)) => changed.extend(more),
-                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                    changed.clear();
-                    break;
-                }
-                Err(RecvTimeoutError::Timeout) => break,
-            }
-        }
-        if changed.is_empty() {
-            break;
-        }
-        changed.sort();
-        changed.dedup();
+    // A save is rebuilt as soon as the file is complete; a burst, one rebuild (see `batch`).
+    let batcher = Batcher::default();
+    while let Some(changed) = batcher.next_batch(&messages) {
         let started = Instant::now();
         match session.apply(&changed) {
             Ok(rebuilt) if rebuilt.scope == RebuildScope::Nothing => {}
@@ -183,15 +164,12 @@ fn watch(root: &Path, sender: mpsc::Sender<Message>) -> Result<notify::Recommend
         .collect();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        if event.kind.is_access() {
-            return;
-        }
-        let changed: Vec<PathBuf> = event
+        let changed: Vec<Change> = event
             .paths
             .iter()
             .filter_map(|path| roots.iter().find_map(|r| path.strip_prefix(r).ok()))
             .filter(|path| is_source(path))
-            .map(Path::to_path_buf)
+            .filter_map(|path| Change::of(path.to_path_buf(), &event.kind))
             .collect();
         if !changed.is_empty() {
             let _ = sender.send(Message::Changed(changed));
