@@ -6,7 +6,7 @@ mod batch;
 pub mod http;
 pub mod session;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -80,8 +80,12 @@ pub fn serve(
     session.build_all().map_err(BuildFailure::from)?;
     let base_path = session.base_path().unwrap_or("/").to_string();
 
-    let server =
-        tiny_http::Server::http((options.bind, options.port)).map_err(|err| Error::Serve {
+    let server = listen(SocketAddr::new(options.bind, options.port))
+        .map_err(|err| err.to_string())
+        .and_then(|listener| {
+            tiny_http::Server::from_listener(listener, None).map_err(|err| err.to_string())
+        })
+        .map_err(|err| Error::Serve {
             message: format!("cannot listen on {}:{}: {err}", options.bind, options.port),
             help: "pick another --port, or stop the program that uses it".into(),
         })?;
@@ -154,6 +158,26 @@ pub fn serve(
     let _ = std::fs::remove_dir_all(&out_dir);
     report(ServeEvent::Stopped);
     Ok(())
+}
+
+/// A socket listening on `address` whose connections send each write at once
+/// (`TCP_NODELAY`, which accepted sockets inherit from it on Linux). tiny_http writes a
+/// response's head and body separately: with Nagle's algorithm the body of every response but
+/// the first on a keep-alive connection waited for the browser's delayed ACK, 40 ms.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    // As std's TcpListener::bind: a restarted server can take its port back at once.
+    #[cfg(not(windows))]
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 /// Watches the site's sources and sends the changed paths, relative to `root`.
