@@ -1,7 +1,7 @@
 //! A page's body: shortcodes expanded, Markdown rendered with image sizes from the site's
 //! files, and `@/file.md#anchor` links resolved once every page is known.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
@@ -141,14 +141,35 @@ pub struct LinkTargets {
 }
 
 impl LinkTargets {
-    /// Indexes `pages` (with their rendered bodies) by their path inside `content/`.
-    pub fn new<'p, 'r>(pages: impl Iterator<Item = (&'p Page, &'r Rendered)>) -> LinkTargets {
+    /// Indexes `pages` (with their rendered bodies) by their path inside `content/`, ready to
+    /// resolve the links of `linking`: only the files those link to get their anchors (after
+    /// one edit that is a few pages out of thousands).
+    pub fn new<'p, 'r>(
+        pages: impl Iterator<Item = (&'p Page, &'r Rendered)>,
+        linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
+    ) -> LinkTargets {
+        let mut linked: HashSet<String> = HashSet::new();
+        for (page, rendered) in linking {
+            for link in &rendered.internal_links {
+                let file = link_file(&link.target);
+                // `resolve` looks at the page in the translation's language first.
+                if page.is_translation()
+                    && let Some(stem) = file.strip_suffix(".md")
+                {
+                    linked.insert(format!("{stem}.{}.md", page.lang));
+                }
+                linked.insert(file.to_string());
+            }
+        }
         let by_file = pages
             .map(|(page, rendered)| {
-                (
-                    link_key(&page.file),
-                    (page.path.clone(), heading_ids(rendered)),
-                )
+                let key = link_key(&page.file);
+                let ids = if linked.contains(&key) {
+                    heading_ids(rendered)
+                } else {
+                    BTreeSet::new()
+                };
+                (key, (page.path.clone(), ids))
             })
             .collect();
         LinkTargets { by_file }

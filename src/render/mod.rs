@@ -224,8 +224,13 @@ pub fn resolve_links(
     markdown: &mut [Rendered],
     selected: &[usize],
 ) -> (Vec<Error>, Vec<Warning>, Vec<(std::path::PathBuf, String)>) {
-    let targets = body::LinkTargets::new(site.all_pages().zip(markdown.iter()));
     let pages: Vec<&Page> = site.all_pages().collect();
+    let targets = body::LinkTargets::new(
+        site.all_pages().zip(markdown.iter()),
+        selected
+            .iter()
+            .filter_map(|&i| Some((*pages.get(i)?, markdown.get(i)?))),
+    );
     let wanted: std::collections::HashSet<usize> = selected.iter().copied().collect();
     let checked: Vec<_> = markdown
         .par_iter_mut()

@@ -2,15 +2,18 @@
 //! sources, rebuild what changed and tell open pages to reload. A failed rebuild keeps the last
 //! good site and shows the error in the page and through `report`.
 
+mod batch;
 pub mod http;
 pub mod session;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use batch::{Batcher, Change, Message};
 
 use notify::{RecursiveMode, Watcher};
 
@@ -65,14 +68,6 @@ const WATCHED_DIRS: [&str; 5] = [
     I18N_DIR,
 ];
 
-/// How long the watcher waits for more changes before rebuilding (editors write in bursts).
-const DEBOUNCE: Duration = Duration::from_millis(30);
-
-enum Message {
-    Changed(Vec<PathBuf>),
-    Stop,
-}
-
 /// Builds the site, serves it and rebuilds on change until Ctrl-C. Fails when the first build
 /// fails or the address cannot be used.
 pub fn serve(
@@ -85,8 +80,12 @@ pub fn serve(
     session.build_all().map_err(BuildFailure::from)?;
     let base_path = session.base_path().unwrap_or("/").to_string();
 
-    let server =
-        tiny_http::Server::http((options.bind, options.port)).map_err(|err| Error::Serve {
+    let server = listen(SocketAddr::new(options.bind, options.port))
+        .map_err(|err| err.to_string())
+        .and_then(|listener| {
+            tiny_http::Server::from_listener(listener, None).map_err(|err| err.to_string())
+        })
+        .map_err(|err| Error::Serve {
             message: format!("cannot listen on {}:{}: {err}", options.bind, options.port),
             help: "pick another --port, or stop the program that uses it".into(),
         })?;
@@ -131,23 +130,9 @@ pub fn serve(
         url: format!("http://{host}:{port}{base_path}"),
     });
 
-    while let Ok(Message::Changed(mut changed)) = messages.recv() {
-        // Gather the rest of the burst before rebuilding.
-        loop {
-            match messages.recv_timeout(DEBOUNCE) {
-                Ok(Message::Changed(more)) => changed.extend(more),
-                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => {
-                    changed.clear();
-                    break;
-                }
-                Err(RecvTimeoutError::Timeout) => break,
-            }
-        }
-        if changed.is_empty() {
-            break;
-        }
-        changed.sort();
-        changed.dedup();
+    // A save is rebuilt as soon as the file is complete; a burst, one rebuild (see `batch`).
+    let batcher = Batcher::default();
+    while let Some(changed) = batcher.next_batch(&messages) {
         let started = Instant::now();
         match session.apply(&changed) {
             Ok(rebuilt) if rebuilt.scope == RebuildScope::Nothing => {}
@@ -175,6 +160,26 @@ pub fn serve(
     Ok(())
 }
 
+/// A socket listening on `address` whose connections send each write at once
+/// (`TCP_NODELAY`, which accepted sockets inherit from it on Linux). tiny_http writes a
+/// response's head and body separately: with Nagle's algorithm the body of every response but
+/// the first on a keep-alive connection waited for the browser's delayed ACK, 40 ms.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    // As std's TcpListener::bind: a restarted server can take its port back at once.
+    #[cfg(not(windows))]
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
+}
+
 /// Watches the site's sources and sends the changed paths, relative to `root`.
 fn watch(root: &Path, sender: mpsc::Sender<Message>) -> Result<notify::RecommendedWatcher, Error> {
     let roots: Vec<PathBuf> = [root.to_path_buf(), root.canonicalize().unwrap_or_default()]
@@ -183,15 +188,12 @@ fn watch(root: &Path, sender: mpsc::Sender<Message>) -> Result<notify::Recommend
         .collect();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
-        if event.kind.is_access() {
-            return;
-        }
-        let changed: Vec<PathBuf> = event
+        let changed: Vec<Change> = event
             .paths
             .iter()
             .filter_map(|path| roots.iter().find_map(|r| path.strip_prefix(r).ok()))
             .filter(|path| is_source(path))
-            .map(Path::to_path_buf)
+            .filter_map(|path| Change::of(path.to_path_buf(), &event.kind))
             .collect();
         if !changed.is_empty() {
             let _ = sender.send(Message::Changed(changed));
