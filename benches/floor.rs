@@ -75,7 +75,17 @@ fn main() -> std::io::Result<()> {
         .build_global()
         .map_err(std::io::Error::other)?;
     let (site, out) = (PathBuf::from(site), PathBuf::from(out));
-    let _ = fs::remove_dir_all(&out);
+    // The previous output goes first, its folders removed in parallel as the build removes them.
+    if let Ok(entries) = fs::read_dir(&out) {
+        let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.par_iter().for_each(|path| {
+            let _ = if path.is_dir() {
+                fs::remove_dir_all(path)
+            } else {
+                fs::remove_file(path)
+            };
+        });
+    }
     let mut files = Vec::new();
     walk(&site.join("content"), &mut files)?;
     files.sort();
