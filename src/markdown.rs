@@ -313,6 +313,8 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     html::push_html(&mut html_out, out.into_iter());
     rendered.summary = memchr::memmem::find(html_out.as_bytes(), SUMMARY_MARKER.as_bytes())
         .map(|at| html_out[..at].trim_end().to_string());
+    // Held until the page's template runs, with every other page's: no spare capacity.
+    html_out.shrink_to_fit();
     rendered.html = html_out;
     rendered.toc = nest(flat_toc);
     rendered

@@ -23,6 +23,30 @@ fn a_page_failing_after_others_were_written_leaves_the_output_as_it_was() {
 }
 
 #[test]
+fn broken_internal_links_fail_once_each_with_their_lines() {
+    // The basic fixture's templates read no other page's body: its pages are rendered and
+    // written in one pass each, and the anchors checked once every page's headings are known.
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "content/notes/beta.md",
+            "---\ntitle: Beta\nweight: 1\n---\n## Here\n\nSee [alpha](@/notes/alpha.md#no-such-heading).\n\nAnd [gone](@/notes/gone.md).\n\nAnd [here](@/notes/beta.md#here).\n",
+        )
+    });
+    let anchor = "content/notes/beta.md:7: link `@/notes/alpha.md#no-such-heading`";
+    let missing =
+        "content/notes/beta.md:9: link `@/notes/gone.md`: there is no file content/notes/gone.md";
+    for expected in [anchor, missing] {
+        assert_eq!(
+            run.stderr.matches(expected).count(),
+            1,
+            "{expected}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("beta.md#here"), "{}", run.stderr);
+}
+
+#[test]
 fn broken_yaml_fails_with_the_line_in_the_file() {
     let run = break_and_rebuild(|site| {
         site.write(

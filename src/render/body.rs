@@ -26,14 +26,24 @@ pub fn render_body(
     root: &Path,
     tera: &Tera,
 ) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
-    let calls_shortcodes = page.body.contains("{{") || page.body.contains("{%");
+    render_text(page, &page.body, root, tera)
+}
+
+/// [`render_body`] of `body`, the page's Markdown taken out of it.
+pub fn render_text(
+    page: &Page,
+    body: &str,
+    root: &Path,
+    tera: &Tera,
+) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
+    let calls_shortcodes = body.contains("{{") || body.contains("{%");
     let (expanded, shortcode_reads) = if calls_shortcodes {
         let (expanded, reads) = recording_reads(|| {
-            shortcodes::expand_in(&page.body, tera, Some(&page.lang)).map(std::borrow::Cow::Owned)
+            shortcodes::expand_in(body, tera, Some(&page.lang)).map(std::borrow::Cow::Owned)
         });
         (expanded, Some(reads))
     } else {
-        (Ok(std::borrow::Cow::Borrowed(page.body.as_str())), None)
+        (Ok(std::borrow::Cow::Borrowed(body)), None)
     };
     let expanded = expanded.map_err(|err| {
         vec![Error::InvalidValue {
@@ -135,6 +145,19 @@ pub fn markdown_warnings(page: &Page, rendered: &Rendered) -> Vec<Warning> {
         .collect()
 }
 
+/// Which problems [`LinkTargets::resolve`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkCheck {
+    /// Links to missing files and to missing anchors; the HTML gets the URLs.
+    All,
+    /// Links to missing files only, before every page's headings are known; the HTML gets the
+    /// URLs and the links stay for the `Anchors` pass.
+    Files,
+    /// Links to missing anchors only, once every page's headings are known (the HTML is
+    /// already written).
+    Anchors,
+}
+
 /// Where each content file is published and which anchors it has.
 pub struct LinkTargets {
     by_file: BTreeMap<String, (String, BTreeSet<String>)>,
@@ -177,10 +200,20 @@ impl LinkTargets {
 
     /// Rewrites the `@/…` links of `rendered` into URLs under the base path; unknown files and
     /// anchors are errors with the line of the link and the closest existing target.
-    pub fn resolve(&self, page: &Page, rendered: &mut Rendered, config: &Config) -> Vec<Error> {
+    pub fn resolve(
+        &self,
+        page: &Page,
+        rendered: &mut Rendered,
+        config: &Config,
+        check: LinkCheck,
+    ) -> Vec<Error> {
         let mut errors = Vec::new();
         let mut urls: BTreeMap<String, String> = BTreeMap::new();
-        for link in std::mem::take(&mut rendered.internal_links) {
+        let links = match check {
+            LinkCheck::Files => rendered.internal_links.clone(),
+            LinkCheck::All | LinkCheck::Anchors => std::mem::take(&mut rendered.internal_links),
+        };
+        for link in links {
             let line = page.body_line + link.line - 1;
             let file = link_file(&link.target);
             let anchor = link.target.split_once('#').map(|(_, anchor)| anchor);
@@ -199,6 +232,9 @@ impl LinkTargets {
                 })
                 .flatten();
             let Some((path, ids)) = own_language.or_else(|| self.by_file.get(file)) else {
+                if check == LinkCheck::Anchors {
+                    continue; // reported by the `Files` pass
+                }
                 let files: Vec<String> = self.by_file.keys().cloned().collect();
                 errors.push(fail(
                     format!(
@@ -212,7 +248,9 @@ impl LinkTargets {
                 ));
                 continue;
             };
-            if let Some(anchor) = anchor.filter(|a| !ids.contains(*a)) {
+            if check != LinkCheck::Files
+                && let Some(anchor) = anchor.filter(|a| !ids.contains(*a))
+            {
                 let known: Vec<String> = ids.iter().cloned().collect();
                 errors.push(fail(
                     format!(
@@ -234,7 +272,7 @@ impl LinkTargets {
             // The key is the href as pulldown-cmark wrote it: `@/a b.md` is `@/a%20b.md` there.
             urls.insert(written_href(&link.target), url);
         }
-        if !urls.is_empty() {
+        if !urls.is_empty() && check != LinkCheck::Anchors {
             rendered.html = replace_hrefs(&rendered.html, &urls);
             rendered.summary = rendered.summary.as_deref().map(|s| replace_hrefs(s, &urls));
         }

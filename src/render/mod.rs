@@ -238,7 +238,7 @@ pub fn resolve_links(
         .filter(|(index, _)| wanted.contains(index))
         .map(|(index, rendered)| {
             let page = pages[index];
-            let link_errors = targets.resolve(page, rendered, config);
+            let link_errors = targets.resolve(page, rendered, config, body::LinkCheck::All);
             let warnings = body::markdown_warnings(page, rendered);
             let (assets, asset_errors) = body::bundle_assets(root, page);
             (link_errors, asset_errors, warnings, assets)
@@ -375,31 +375,56 @@ pub fn render_documents(
                     };
                     (files, head.og)
                 } else {
-                    let head = with_head(&context(index), site, page, config, templates);
-                    let mut context = language_context(templates, page);
-                    context.insert("page", &head);
-                    (
-                        render_document(&templates.tera, page, "page.html", &context)
-                            .map(|file| (file, Vec::new())),
-                        head.og,
-                    )
+                    page_files(site, config, templates, page, &context(index))
                 }
             });
             let document = files.and_then(|(file, pagers)| {
-                let mut document = Document {
-                    file,
-                    pagers,
-                    og,
-                    template: template_of(site, page, index).to_string(),
-                    reads,
-                };
-                finished.deliver_document(&mut document)?;
-                Ok(document)
+                into_document(site, page, index, (file, pagers, og, reads), finished)
             });
             (index, document)
         })
         .inspect(|_| templates.count_rendered())
         .collect()
+}
+
+/// A document's HTML file and its listing pages (`page/2/`, …), or why it failed.
+type DocumentFiles = Result<(RenderedFile, Vec<RenderedFile>), Error>;
+
+/// The HTML of a page (not a section) whose listing fields are `listed`, and its preview.
+fn page_files(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    page: &Page,
+    listed: &PageContext<'_>,
+) -> (DocumentFiles, Option<OgImage>) {
+    let head = with_head(listed, site, page, config, templates);
+    let mut context = language_context(templates, page);
+    context.insert("page", &head);
+    (
+        render_document(&templates.tera, page, "page.html", &context)
+            .map(|file| (file, Vec::new())),
+        head.og,
+    )
+}
+
+/// A rendered document, handed to `finished`.
+fn into_document(
+    site: &Site,
+    page: &Page,
+    index: usize,
+    (file, pagers, og, reads): (RenderedFile, Vec<RenderedFile>, Option<OgImage>, Reads),
+    finished: Finished<'_>,
+) -> Result<Document, Error> {
+    let mut document = Document {
+        file,
+        pagers,
+        og,
+        template: template_of(site, page, index).to_string(),
+        reads,
+    };
+    finished.deliver_document(&mut document)?;
+    Ok(document)
 }
 
 /// A render context with `lang`, and, for a page in a language other than the default, that
@@ -583,6 +608,62 @@ pub fn render_site(
     }
     let mut errors = Vec::new();
     let mut output = RenderOutput::default();
+    let one_pass = matches!(finished, Finished::Stream(_))
+        && !templates.needs.lookups
+        && !templates.needs.listed_bodies;
+    if one_pass {
+        render_in_one_pass(
+            site,
+            config,
+            templates,
+            root,
+            finished,
+            &mut output,
+            &mut errors,
+        );
+    } else {
+        render_in_steps(
+            site,
+            config,
+            templates,
+            root,
+            finished,
+            &mut output,
+            &mut errors,
+        );
+    }
+    let site = &*site;
+    let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
+        render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
+    output.taxonomy_pages = taxonomy_pages;
+    output.taxonomy_images = taxonomy_images;
+    errors.extend(taxonomy_errors);
+    match render_not_found(&templates.tera, config) {
+        Ok(file) => output.not_found = Some(file),
+        Err(err) => errors.push(err),
+    }
+    let delivered: Vec<Error> = output
+        .taxonomy_pages
+        .par_iter_mut()
+        .chain(output.not_found.as_mut())
+        .filter_map(|file| finished.deliver(file).err())
+        .collect();
+    errors.extend(delivered);
+    (output, errors)
+}
+
+/// The steps above one after the other over the whole site: every page's Markdown, then its
+/// links, then every document. Each page's HTML is held until its template runs.
+fn render_in_steps(
+    site: &mut Site,
+    config: &Config,
+    templates: &Templates,
+    root: &Path,
+    finished: Finished<'_>,
+    output: &mut RenderOutput,
+    errors: &mut Vec<Error>,
+) {
+    let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
     let markdown = match finished {
         Finished::Keep => render_markdown(site, root, templates, &all),
         // Each source goes as soon as its HTML exists: the two never all sit in memory.
@@ -631,26 +712,125 @@ pub fn render_site(
     for (index, document) in documents {
         match document {
             Ok(document) => output.documents[index] = Some(document),
-            Err(err) => report_once(&mut errors, err),
+            Err(err) => report_once(errors, err),
         }
     }
-    let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
-        render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
-    output.taxonomy_pages = taxonomy_pages;
-    output.taxonomy_images = taxonomy_images;
-    errors.extend(taxonomy_errors);
-    match render_not_found(&templates.tera, config) {
-        Ok(file) => output.not_found = Some(file),
-        Err(err) => errors.push(err),
-    }
-    let delivered: Vec<Error> = output
-        .taxonomy_pages
-        .par_iter_mut()
-        .chain(output.not_found.as_mut())
-        .filter_map(|file| finished.deliver(file).err())
+}
+
+/// A build's pages in one pass each, in parallel: Markdown, links, template, written, and the
+/// HTML let go, so memory holds the pages being rendered, not the site. Only when no template
+/// reads another page's body (`get_page`, `get_section`, a listed page's `content`): the
+/// sections come after, listing the pages' fields; the `#anchors` of `@/` links are checked
+/// last, once every page's headings are known.
+fn render_in_one_pass(
+    site: &mut Site,
+    config: &Config,
+    templates: &Templates,
+    root: &Path,
+    finished: Finished<'_>,
+    output: &mut RenderOutput,
+    errors: &mut Vec<Error>,
+) {
+    let sections = site.sections.len();
+    let no_markdown = Rendered::default();
+    let urls = body::LinkTargets::new(
+        site.all_pages().map(|p| (p, &no_markdown)),
+        std::iter::empty(),
+    );
+    let bodies: Vec<String> = site
+        .sections
+        .iter_mut()
+        .map(|s| &mut s.page)
+        .chain(&mut site.pages)
+        .map(|page| std::mem::take(&mut page.body))
         .collect();
-    errors.extend(delivered);
-    (output, errors)
+    let site = &*site;
+    let pages: Vec<&Page> = site.all_pages().collect();
+    let passes: Vec<_> = bodies
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, body)| {
+            let page = pages[index];
+            let (mut rendered, reads) = match body::render_text(page, &body, root, &templates.tera)
+            {
+                Ok(done) => done,
+                Err(page_errors) => {
+                    return (
+                        Default::default(),
+                        Default::default(),
+                        page_errors,
+                        Vec::new(),
+                        Vec::new(),
+                        None,
+                    );
+                }
+            };
+            drop(body);
+            let mut page_errors = urls.resolve(page, &mut rendered, config, body::LinkCheck::Files);
+            let warnings = body::markdown_warnings(page, &rendered);
+            let (assets, asset_errors) = body::bundle_assets(root, page);
+            page_errors.extend(asset_errors);
+            let document = (index >= sections).then(|| {
+                let ((files, og), reads) = templates::recording_reads(|| {
+                    page_files(
+                        site,
+                        config,
+                        templates,
+                        page,
+                        &page_context(page, &rendered, config, &templates.strings),
+                    )
+                });
+                templates.count_rendered();
+                let document = files.and_then(|(file, pagers)| {
+                    into_document(site, page, index, (file, pagers, og, reads), finished)
+                });
+                // Written: the listings need its fields, not its HTML.
+                rendered.html = String::new();
+                document
+            });
+            (rendered, reads, page_errors, warnings, assets, document)
+        })
+        .collect();
+    output.documents = vec![None; passes.len()];
+    for (index, (rendered, reads, page_errors, warnings, assets, document)) in
+        passes.into_iter().enumerate()
+    {
+        output.markdown.push(rendered);
+        output.markdown_reads.push(reads);
+        errors.extend(page_errors);
+        output.warnings.extend(warnings);
+        output.assets.extend(assets);
+        match document {
+            Some(Ok(document)) => output.documents[index] = Some(document),
+            Some(Err(err)) => report_once(errors, err),
+            None => {}
+        }
+    }
+    let section_indices: Vec<usize> = (0..sections).collect();
+    let documents = render_documents(
+        site,
+        config,
+        templates,
+        &output.markdown,
+        &section_indices,
+        &section_indices,
+        finished,
+    );
+    for (index, document) in documents {
+        match document {
+            Ok(document) => output.documents[index] = Some(document),
+            Err(err) => report_once(errors, err),
+        }
+    }
+    let anchors = body::LinkTargets::new(
+        site.all_pages().zip(output.markdown.iter()),
+        site.all_pages().zip(output.markdown.iter()),
+    );
+    for (page, rendered) in pages.iter().zip(output.markdown.iter_mut()) {
+        if !rendered.internal_links.is_empty() {
+            errors.extend(anchors.resolve(page, rendered, config, body::LinkCheck::Anchors));
+        }
+    }
 }
 
 /// Renders the taxonomies' list and term pages, which list pages by their listing fields.
