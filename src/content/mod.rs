@@ -27,7 +27,8 @@ pub struct Page {
     pub front_matter: String,
     /// Lines of the file before `front_matter` starts.
     pub front_matter_offset: usize,
-    /// The Markdown after the front matter.
+    /// The Markdown after the front matter; empty when [`LoadRules::keep_bodies`] is not set
+    /// (see [`read_body`]).
     pub body: String,
     /// 1-based line of the file where `body` starts.
     pub body_line: usize,
@@ -83,6 +84,10 @@ pub struct LoadRules {
     pub others: Vec<String>,
     /// The names of the declared taxonomies (`topics`).
     pub taxonomies: Vec<String>,
+    /// Whether pages keep their Markdown (`serve`, which renders pages again from it); a build
+    /// reads each page's Markdown again when it renders it, so that memory never holds the
+    /// whole site's sources at once.
+    pub keep_bodies: bool,
 }
 
 impl LoadRules {
@@ -96,6 +101,7 @@ impl LoadRules {
                 .map(str::to_string)
                 .collect(),
             taxonomies: config.taxonomies.iter().map(|t| t.name.clone()).collect(),
+            keep_bodies: true,
         }
     }
 }
@@ -124,6 +130,25 @@ impl Site {
     /// Every page, sections' own pages first, in a stable order.
     pub fn all_pages(&self) -> impl Iterator<Item = &Page> {
         self.sections.iter().map(|s| &s.page).chain(&self.pages)
+    }
+}
+
+/// The Markdown of `page`, read again from its file, for a run that did not keep it
+/// ([`LoadRules::keep_bodies`]). The front matter must be the one loaded: a file edited while
+/// the site builds is an error, not a page rendered half from each version.
+pub fn read_body(root: &Path, page: &Page) -> Result<String, Error> {
+    if !page.written {
+        return Ok(String::new());
+    }
+    let text = read_text(root, &page.file)?;
+    match front_matter::split(&text) {
+        Ok(split) if split.front_matter == page.front_matter => Ok(split.body.to_string()),
+        _ => Err(Error::InvalidValue {
+            path: page.file.clone(),
+            line: 1,
+            message: "the file changed while the site was building".into(),
+            help: "build again once the file is saved".into(),
+        }),
     }
 }
 
@@ -272,7 +297,10 @@ pub fn load_file(root: &Path, file: &Path, languages: &LoadRules) -> Result<(Pag
         front,
         front_matter: split.front_matter.to_string(),
         front_matter_offset: split.front_matter_offset,
-        body: split.body.to_string(),
+        body: match languages.keep_bodies {
+            true => split.body.to_string(),
+            false => String::new(),
+        },
         body_line: split.body_line,
         path,
         lang: place.lang,
@@ -733,7 +761,33 @@ mod tests {
             default: "en".into(),
             taxonomies: Vec::new(),
             others: vec!["ru".into(), "kk".into()],
+            keep_bodies: true,
         }
+    }
+
+    #[test]
+    fn a_build_reads_the_body_again_and_refuses_a_file_changed_meanwhile() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = Path::new("content/a.md");
+        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+        std::fs::write(dir.path().join(file), "---\ntitle: A\n---\nFirst body.\n").expect("write");
+        let rules = LoadRules {
+            keep_bodies: false,
+            ..languages()
+        };
+        let (page, _) = super::load_file(dir.path(), file, &rules).expect("loads");
+        assert_eq!(page.body, "", "not kept");
+        assert_eq!(
+            super::read_body(dir.path(), &page).expect("read"),
+            "First body.\n"
+        );
+        std::fs::write(dir.path().join(file), "---\ntitle: B\n---\nFirst body.\n").expect("write");
+        let err = super::read_body(dir.path(), &page).expect_err("front matter changed");
+        assert!(
+            err.to_string()
+                .contains("changed while the site was building"),
+            "{err}"
+        );
     }
 
     #[test]

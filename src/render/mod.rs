@@ -590,10 +590,10 @@ pub fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Er
 
 /// Renders every page and section of `site` by running the steps above on all of them.
 /// Pages that fail are left out of the output and their errors returned beside it, all
-/// together, so that `check` can still audit the rest. With [`Finished::Stream`] the pages'
-/// sources are emptied once rendered.
+/// together, so that `check` can still audit the rest. With [`Finished::Stream`] each page's
+/// Markdown is read from its file as it is rendered (the load kept none).
 pub fn render_site(
-    site: &mut Site,
+    site: &Site,
     config: &Config,
     templates: &mut Templates,
     root: &Path,
@@ -632,7 +632,6 @@ pub fn render_site(
             &mut errors,
         );
     }
-    let site = &*site;
     let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
         render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
     output.taxonomy_pages = taxonomy_pages;
@@ -655,7 +654,7 @@ pub fn render_site(
 /// The steps above one after the other over the whole site: every page's Markdown, then its
 /// links, then every document. Each page's HTML is held until its template runs.
 fn render_in_steps(
-    site: &mut Site,
+    site: &Site,
     config: &Config,
     templates: &Templates,
     root: &Path,
@@ -666,25 +665,16 @@ fn render_in_steps(
     let all: Vec<usize> = (0..site.sections.len() + site.pages.len()).collect();
     let markdown = match finished {
         Finished::Keep => render_markdown(site, root, templates, &all),
-        // Each source goes as soon as its HTML exists: the two never all sit in memory.
-        Finished::Stream(_) => {
-            let mut pages: Vec<&mut Page> = site
-                .sections
-                .iter_mut()
-                .map(|s| &mut s.page)
-                .chain(&mut site.pages)
-                .collect();
-            pages
-                .par_iter_mut()
-                .map(|page| {
-                    let rendered = body::render_body(page, root, &templates.tera);
-                    page.body = String::new();
-                    rendered
-                })
-                .collect()
-        }
+        Finished::Stream(_) => site
+            .all_pages()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|page| {
+                let body = crate::content::read_body(root, page).map_err(|e| vec![e])?;
+                body::render_text(page, &body, root, &templates.tera)
+            })
+            .collect(),
     };
-    let site = &*site;
     for result in markdown {
         let (rendered, reads) = result.unwrap_or_else(|page_errors| {
             errors.extend(page_errors);
@@ -723,7 +713,7 @@ fn render_in_steps(
 /// sections come after, listing the pages' fields; the `#anchors` of `@/` links are checked
 /// last, once every page's headings are known.
 fn render_in_one_pass(
-    site: &mut Site,
+    site: &Site,
     config: &Config,
     templates: &Templates,
     root: &Path,
@@ -737,22 +727,15 @@ fn render_in_one_pass(
         site.all_pages().map(|p| (p, &no_markdown)),
         std::iter::empty(),
     );
-    let bodies: Vec<String> = site
-        .sections
-        .iter_mut()
-        .map(|s| &mut s.page)
-        .chain(&mut site.pages)
-        .map(|page| std::mem::take(&mut page.body))
-        .collect();
-    let site = &*site;
     let pages: Vec<&Page> = site.all_pages().collect();
-    let passes: Vec<_> = bodies
-        .into_par_iter()
+    let passes: Vec<_> = pages
+        .par_iter()
         .enumerate()
-        .map(|(index, body)| {
-            let page = pages[index];
-            let (mut rendered, reads) = match body::render_text(page, &body, root, &templates.tera)
-            {
+        .map(|(index, &page)| {
+            let text = crate::content::read_body(root, page)
+                .map_err(|e| vec![e])
+                .and_then(|body| body::render_text(page, &body, root, &templates.tera));
+            let (mut rendered, reads) = match text {
                 Ok(done) => done,
                 Err(page_errors) => {
                     return (
@@ -765,7 +748,6 @@ fn render_in_one_pass(
                     );
                 }
             };
-            drop(body);
             let mut page_errors = urls.resolve(page, &mut rendered, config, body::LinkCheck::Files);
             let warnings = body::markdown_warnings(page, &rendered);
             let (assets, asset_errors) = body::bundle_assets(root, page);
