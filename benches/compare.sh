@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Side-by-side build times of factsheet, Hugo, Zola and a pulldown-cmark floor on the same
-# generated corpus, with hyperfine, on tmpfs and on disk; peak memory with /usr/bin/time -v.
+# Side-by-side build times of factsheet, Hugo, Zola and two pulldown-cmark floors (on as many
+# threads as the build, and on one) on the same generated corpus, with hyperfine, on tmpfs and
+# on disk; peak memory with /usr/bin/time -v.
 #
-#   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000"] [--runs 5] [--disk DIR]
+#   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000 100000"] [--runs 5]
+#                      [--large-runs 3] [--disk DIR]
 #
+# Corpora of 50,000 pages or more are timed --large-runs times (a 100,000-page Hugo build
+# takes about a minute).
 # Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Hugo is the Debian
 # package; Zola is any zola binary you pass with --zola (0.22.1 is the reference); without it
 # Zola is skipped with a note. Nothing here builds or downloads a peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-zola="" hugo="$(command -v hugo || true)" pages="1000 10000" runs=5 disk="${TMPDIR:-/tmp}"
+zola="" hugo="$(command -v hugo || true)" pages="1000 10000 100000" runs=5 large_runs=3
+disk="${TMPDIR:-/tmp}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --zola) zola="$2"; shift 2 ;;
     --hugo) hugo="$2"; shift 2 ;;
     --pages) pages="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --large-runs) large_runs="$2"; shift 2 ;;
     --disk) disk="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -51,25 +57,25 @@ for where in tmpfs disk; do
     corpus="$base/factsheet-bench-$n"
     out="$base/factsheet-bench-out"
     "$gen" "$corpus" "$n" >/dev/null
-    commands=(
-      -n factsheet "$factsheet build --root $corpus/factsheet --output $out/factsheet --force"
-      -n floor "$floor $corpus/factsheet $out/floor"
+    declare -A command_of=(
+      [factsheet]="$factsheet build --root $corpus/factsheet --output $out/factsheet --force"
+      [floor]="$floor $corpus/factsheet $out/floor"
+      [floor-1]="$floor $corpus/factsheet $out/floor-1 --threads 1"
     )
-    [ -n "$hugo" ] && commands+=(-n hugo "$hugo --source $corpus/hugo --destination $out/hugo --quiet")
-    [ -n "$zola" ] && commands+=(-n zola "$zola --root $corpus/zola build --output-dir $out/zola --force")
-    hyperfine --style none --warmup 1 --runs "$runs" --export-json "$results/$where-$n.json" "${commands[@]}" >/dev/null
-    for name in factsheet floor hugo zola; do
-      cmd=""
-      case $name in
-        factsheet) cmd="$factsheet build --root $corpus/factsheet --output $out/factsheet --force" ;;
-        floor) cmd="$floor $corpus/factsheet $out/floor" ;;
-        hugo) [ -n "$hugo" ] && cmd="$hugo --source $corpus/hugo --destination $out/hugo --quiet" ;;
-        zola) [ -n "$zola" ] && cmd="$zola --root $corpus/zola build --output-dir $out/zola --force" ;;
-      esac
-      [ -z "$cmd" ] && continue
-      # shellcheck disable=SC2086
-      /usr/bin/time -v $cmd 2>&1 >/dev/null | awk -v f="$results/$where-$n-$name.rss" '/Maximum resident/ {print $6 > f}'
+    [ -n "$hugo" ] && command_of[hugo]="$hugo --source $corpus/hugo --destination $out/hugo --quiet"
+    [ -n "$zola" ] && command_of[zola]="$zola --root $corpus/zola build --output-dir $out/zola --force"
+    commands=()
+    for name in factsheet floor floor-1 hugo zola; do
+      [ -n "${command_of[$name]:-}" ] && commands+=(-n "$name" "${command_of[$name]}")
     done
+    n_runs=$runs
+    [ "$n" -ge 50000 ] && n_runs=$large_runs
+    hyperfine --style none --warmup 1 --runs "$n_runs" --export-json "$results/$where-$n.json" "${commands[@]}" >/dev/null
+    for name in "${!command_of[@]}"; do
+      # shellcheck disable=SC2086
+      /usr/bin/time -v ${command_of[$name]} 2>&1 >/dev/null | awk -v f="$results/$where-$n-$name.rss" '/Maximum resident/ {print $6 > f}'
+    done
+    unset command_of
     rm -rf "$corpus" "$out"
   done
 done
@@ -77,19 +83,22 @@ done
 python3 - "$results" <<'EOF'
 import json, os, sys
 results = sys.argv[1]
-print("\n| where | pages | tool | median | ratio to factsheet | peak memory |")
-print("|---|---|---|---|---|---|")
-for name in sorted(os.listdir(results)):
-    if not name.endswith(".json"):
-        continue
+print("\n| where | pages | tool | median | ratio to the parallel floor | factsheet is faster by | peak memory |")
+print("|---|---|---|---|---|---|---|")
+def order(name):
+    where, pages = name[:-5].split("-")
+    return (where != "tmpfs", int(pages))
+for name in sorted((n for n in os.listdir(results) if n.endswith(".json")), key=order):
     where, pages = name[:-5].split("-")
     runs = {r["command"]: r for r in json.load(open(os.path.join(results, name)))["results"]}
-    ours = runs["factsheet"]["median"]
-    for tool in ["factsheet", "floor", "hugo", "zola"]:
+    ours, floor = runs["factsheet"]["median"], runs["floor"]["median"]
+    for tool in ["factsheet", "floor", "floor-1", "hugo", "zola"]:
         if tool not in runs:
             continue
         median = runs[tool]["median"]
         rss_file = os.path.join(results, f"{where}-{pages}-{tool}.rss")
-        rss = f"{int(open(rss_file).read()) / 1024:.0f} MiB" if os.path.exists(rss_file) else "?"
-        print(f"| {where} | {int(pages):,} | {tool} | {median * 1000:.0f} ms | {median / ours:.2f}× | {rss} |")
+        rss = f"{int(open(rss_file).read()) / 1024:,.0f} MiB" if os.path.exists(rss_file) else "?"
+        faster = f"{median / ours:.2f}×" if tool != "factsheet" else "—"
+        label = f"**{tool}**" if tool == "factsheet" else tool
+        print(f"| {where} | {int(pages):,} | {label} | {median * 1000:,.0f} ms | {median / floor:.2f}× | {faster} | {rss} |")
 EOF
