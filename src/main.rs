@@ -177,7 +177,9 @@ fn show_progress(
             _ => format!("rendered {{len}} pages; {finishing}... {{elapsed}}"),
         };
         if phase.as_ref() != Some(&now) {
-            let style = ProgressStyle::with_template(&now).expect("a valid progress template");
+            // The templates are the three above; the default style is only a safety net.
+            let style =
+                ProgressStyle::with_template(&now).unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style.progress_chars("=> "));
             bar.set_length(total as u64);
             phase = Some(now);

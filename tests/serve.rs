@@ -456,3 +456,28 @@ fn folders_with_non_ascii_names_redirect_to_a_percent_encoded_location() {
     assert_eq!(status, 200);
     assert!(body.contains("Привет"), "{body}");
 }
+
+#[test]
+fn a_port_in_use_fails_after_the_first_build_and_leaves_no_output_behind() {
+    let site = TestSite::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = taken.local_addr().expect("address").port().to_string();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_factsheet"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.root())
+        // serve builds into the system's temporary folder: here, one this test watches.
+        .env("TMPDIR", temp.path())
+        .env("TMP", temp.path())
+        .env("TEMP", temp.path())
+        .output()
+        .expect("run serve");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot listen"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(temp.path())
+        .expect("read temp dir")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

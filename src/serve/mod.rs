@@ -76,6 +76,9 @@ pub fn serve(
 ) -> Result<(), BuildFailure> {
     let root = options.site.root.clone();
     let out_dir = std::env::temp_dir().join(format!("factsheet-serve-{}", std::process::id()));
+    // Removed however serve ends: Ctrl-C, or a port or watcher that cannot be had after the
+    // first build wrote it.
+    let _remove_output = RemoveOnDrop(out_dir.clone());
     let mut session = Session::new(options.site.clone(), out_dir.clone());
     session.build_all().map_err(BuildFailure::from)?;
     let base_path = session.base_path().unwrap_or("/").to_string();
@@ -155,7 +158,7 @@ pub fn serve(
     }
     server.unblock();
     let _ = acceptor.join();
-    let _ = std::fs::remove_dir_all(&out_dir);
+    drop(_remove_output);
     report(ServeEvent::Stopped);
     Ok(())
 }
@@ -178,6 +181,15 @@ fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
     socket.bind(&address.into())?;
     socket.listen(128)?;
     Ok(socket.into())
+}
+
+/// A folder removed when this goes out of scope.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Watches the site's sources and sends the changed paths, relative to `root`.
