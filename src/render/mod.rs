@@ -238,21 +238,38 @@ pub fn resolve_links(
         .filter(|(index, _)| wanted.contains(index))
         .map(|(index, rendered)| {
             let page = pages[index];
-            let link_errors = targets.resolve(page, rendered, config, body::LinkCheck::All);
-            let warnings = body::markdown_warnings(page, rendered);
-            let (assets, asset_errors) = body::bundle_assets(root, page);
-            (link_errors, asset_errors, warnings, assets)
+            check_page(&targets, page, rendered, config, root, body::LinkCheck::All)
         })
         .collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut assets = Vec::new();
-    for (link_errors, asset_errors, page_warnings, page_assets) in checked {
-        errors.extend(link_errors);
-        errors.extend(asset_errors);
+    for (page_errors, page_warnings, page_assets) in checked {
+        errors.extend(page_errors);
         warnings.extend(page_warnings);
         assets.extend(page_assets);
     }
+    (errors, warnings, assets)
+}
+
+/// What the links step finds on one page: its link and bundle errors, its Markdown warnings,
+/// and the files beside it to publish.
+type PageChecks = (Vec<Error>, Vec<Warning>, Vec<(std::path::PathBuf, String)>);
+
+/// Resolves the `@/` links of one page (reporting what `check` says) and gathers its warnings
+/// and bundle files.
+fn check_page(
+    targets: &body::LinkTargets,
+    page: &Page,
+    rendered: &mut Rendered,
+    config: &Config,
+    root: &Path,
+    check: body::LinkCheck,
+) -> PageChecks {
+    let mut errors = targets.resolve(page, rendered, config, check);
+    let warnings = body::markdown_warnings(page, rendered);
+    let (assets, asset_errors) = body::bundle_assets(root, page);
+    errors.extend(asset_errors);
     (errors, warnings, assets)
 }
 
@@ -748,10 +765,14 @@ fn render_in_one_pass(
                     );
                 }
             };
-            let mut page_errors = urls.resolve(page, &mut rendered, config, body::LinkCheck::Files);
-            let warnings = body::markdown_warnings(page, &rendered);
-            let (assets, asset_errors) = body::bundle_assets(root, page);
-            page_errors.extend(asset_errors);
+            let (page_errors, warnings, assets) = check_page(
+                &urls,
+                page,
+                &mut rendered,
+                config,
+                root,
+                body::LinkCheck::Files,
+            );
             let document = (index >= sections).then(|| {
                 let ((files, og), reads) = templates::recording_reads(|| {
                     page_files(
