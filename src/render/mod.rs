@@ -716,12 +716,7 @@ fn render_in_steps(
         &sections,
         finished,
     );
-    for (index, document) in documents {
-        match document {
-            Ok(document) => output.documents[index] = Some(document),
-            Err(err) => report_once(errors, err),
-        }
-    }
+    keep_documents(output, errors, documents);
 }
 
 /// A build's pages in one pass each, in parallel: Markdown, links, template, written, and the
@@ -819,12 +814,7 @@ fn render_in_one_pass(
         &section_indices,
         finished,
     );
-    for (index, document) in documents {
-        match document {
-            Ok(document) => output.documents[index] = Some(document),
-            Err(err) => report_once(errors, err),
-        }
-    }
+    keep_documents(output, errors, documents);
     let anchors = body::LinkTargets::new(
         site.all_pages().zip(output.markdown.iter()),
         site.all_pages().zip(output.markdown.iter()),
@@ -882,6 +872,20 @@ struct SectionView<'v, 'a> {
     header: &'v PageContext<'a>,
     pages: &'v [PageContext<'a>],
     subsections: &'v [PageContext<'a>],
+}
+
+/// Puts each rendered document in its place in `output`, and each failure in `errors`.
+fn keep_documents(
+    output: &mut RenderOutput,
+    errors: &mut Vec<Error>,
+    documents: Vec<(usize, Result<Document, Error>)>,
+) {
+    for (index, document) in documents {
+        match document {
+            Ok(document) => output.documents[index] = Some(document),
+            Err(err) => report_once(errors, err),
+        }
+    }
 }
 
 /// Adds `err` to `errors`, except a template error already there: a template bug fails every
