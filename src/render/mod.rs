@@ -628,27 +628,19 @@ pub fn render_site(
     let one_pass = matches!(finished, Finished::Stream(_))
         && !templates.needs.lookups
         && !templates.needs.listed_bodies;
-    if one_pass {
-        render_in_one_pass(
-            site,
-            config,
-            templates,
-            root,
-            finished,
-            &mut output,
-            &mut errors,
-        );
-    } else {
-        render_in_steps(
-            site,
-            config,
-            templates,
-            root,
-            finished,
-            &mut output,
-            &mut errors,
-        );
-    }
+    let render_pages = match one_pass {
+        true => render_in_one_pass,
+        false => render_in_steps,
+    };
+    render_pages(
+        site,
+        config,
+        templates,
+        root,
+        finished,
+        &mut output,
+        &mut errors,
+    );
     let (taxonomy_pages, taxonomy_images, taxonomy_errors) =
         render_taxonomy_pages(site, config, templates, taxonomies, &output.markdown);
     output.taxonomy_pages = taxonomy_pages;
