@@ -33,6 +33,18 @@ fn markdown_render(c: &mut Criterion) {
     c.bench_function("markdown: render one page", |b| {
         b.iter(|| render_markdown(black_box(&body), &|_| Ok(None)))
     });
+    // The same page through pulldown-cmark alone (the floor's work): what factsheet's heading
+    // ids, table of contents, word count and checks add on top.
+    c.bench_function("markdown: pulldown-cmark alone", |b| {
+        b.iter(|| {
+            let mut html = String::with_capacity(body.len() * 3 / 2);
+            pulldown_cmark::html::push_html(
+                &mut html,
+                pulldown_cmark::Parser::new_ext(black_box(&body), factsheet::markdown::options()),
+            );
+            html
+        })
+    });
 }
 
 fn template_render(c: &mut Criterion) {

@@ -1,7 +1,8 @@
 //! Stage 4, markdown: pulldown-cmark with the GitHub extensions, unique heading ids and a table
 //! of contents.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -125,19 +126,41 @@ fn count_words(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    // `char::is_whitespace` on ASCII: space, and tab to return (tab, line feed, vertical tab,
-    // form feed, return), written without branches.
-    let is_space = |byte: u8| (byte == b' ') | (byte.wrapping_sub(b'\t') < 5);
-    // A word starts at a non-space byte after a space (or at the start): summed over pairs of
-    // neighbouring bytes, a loop the compiler turns into vector instructions.
+    // A word starts at a non-space byte after a space (or at the start): counted over pairs
+    // of neighbouring bytes, in blocks of 64 pairs that the compiler turns into vector
+    // instructions (a block's count fits in a byte).
     let bytes = text.as_bytes();
-    let first = bytes.first().is_some_and(|&b| !is_space(b));
-    let starts: usize = bytes
+    let first = bytes.first().is_some_and(|&byte| !is_ascii_space(byte));
+    let (before, at) = match bytes.len() {
+        0 => (bytes, bytes),
+        len => (&bytes[..len - 1], &bytes[1..]),
+    };
+    let (before_blocks, before_rest) = before.as_chunks::<64>();
+    let (at_blocks, at_rest) = at.as_chunks::<64>();
+    let is_start = |before: &u8, at: &u8| u8::from(is_ascii_space(*before) & !is_ascii_space(*at));
+    let blocks: usize = before_blocks
         .iter()
-        .zip(bytes.iter().skip(1))
-        .map(|(&before, &at)| usize::from(is_space(before) & !is_space(at)))
+        .zip(at_blocks)
+        .map(|(before, at)| {
+            let starts = before
+                .iter()
+                .zip(at)
+                .fold(0u8, |sum, (b, a)| sum + is_start(b, a));
+            usize::from(starts)
+        })
         .sum();
-    usize::from(first) + starts
+    let rest: usize = before_rest
+        .iter()
+        .zip(at_rest)
+        .map(|(b, a)| usize::from(is_start(b, a)))
+        .sum();
+    usize::from(first) + blocks + rest
+}
+
+/// `char::is_whitespace` on an ASCII byte: space, and tab to return (tab, line feed, vertical
+/// tab, form feed, return), written without branches.
+fn is_ascii_space(byte: u8) -> bool {
+    (byte == b' ') | (byte.wrapping_sub(b'\t') < 5)
 }
 
 /// The pulldown-cmark extensions every page gets; shortcodes parse with the same ones to see
@@ -155,165 +178,28 @@ pub fn options() -> Options {
 /// and a `#` anchor link; images get `loading="lazy"` and, when `image_size` knows the file,
 /// `width` and `height`; raw links opening a new tab get `rel="noopener"`.
 pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered {
-    let parsed: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .collect();
-    // Lines are needed only for links and problems: find the line starts only then.
-    let line_starts: std::cell::OnceCell<Vec<usize>> = std::cell::OnceCell::new();
-    let line_of = |offset: usize| {
-        let starts = line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
-                .collect()
-        });
-        starts.partition_point(|&start| start <= offset)
+    let mut pass = Pass {
+        parser: Parser::new_ext(text, options()).into_offset_iter(),
+        held: VecDeque::new(),
+        queued: None,
+        lines: Lines::new(text),
+        image_size,
+        used_ids: UsedIds {
+            taken: explicit_ids(text),
+            ..UsedIds::default()
+        },
+        rendered: Rendered::default(),
+        flat_toc: Vec::new(),
+        in_code: false,
+        previous_level: 1,
     };
-    let mut used_ids = UsedIds {
-        taken: parsed
-            .iter()
-            .filter_map(|(event, _)| match event {
-                Event::Start(Tag::Heading { id: Some(id), .. }) if is_safe_id(id) => {
-                    Some(id.to_string())
-                }
-                _ => None,
-            })
-            .collect(),
-        ..UsedIds::default()
-    };
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
-    let mut rendered = Rendered::default();
-    let mut flat_toc = Vec::new();
-    let mut in_code = false;
-    let mut previous_level = 1;
-    let mut index = 0;
-    while index < parsed.len() {
-        let (event, range) = &parsed[index];
-        match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let title = heading_text(parsed[index + 1..].iter().map(|(e, _)| e));
-                let refused = heading_attribute_errors(id.as_deref(), classes, attrs);
-                let safe = refused.is_empty();
-                rendered
-                    .errors
-                    .extend(refused.into_iter().map(|(message, help)| MarkupError {
-                        line: line_of(range.start),
-                        message,
-                        help,
-                    }));
-                let id = match id {
-                    Some(id) if safe => id.to_string(),
-                    _ => unique_id(&slugify(&title), &mut used_ids),
-                };
-                let level = heading_number(*level);
-                if level > previous_level + 1 {
-                    rendered.problems.push(Problem {
-                        line: line_of(range.start),
-                        kind: ProblemKind::SkippedHeadingLevel {
-                            from: previous_level,
-                            to: level,
-                        },
-                    });
-                }
-                previous_level = level;
-                flat_toc.push((level, id.clone(), title));
-                out.push(Event::Start(Tag::Heading {
-                    level: heading_level(level),
-                    id: Some(CowStr::from(id)),
-                    classes: if safe { classes.clone() } else { Vec::new() },
-                    attrs: Vec::new(),
-                }));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((_, id, _)) = flat_toc.last() {
-                    out.push(Event::Html(CowStr::from(format!(
-                        " <a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
-                        escape_markup(id)
-                    ))));
-                }
-                out.push(Event::End(TagEnd::Heading(*level)));
-            }
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("@/") => {
-                rendered.internal_links.push(InternalLink {
-                    target: dest_url.to_string(),
-                    line: line_of(range.start),
-                });
-                out.push(event.clone());
-            }
-            Event::Start(Tag::Link { dest_url, .. }) if is_root_relative(dest_url) => {
-                rendered.problems.push(Problem {
-                    line: line_of(range.start),
-                    kind: ProblemKind::RootRelativeUrl {
-                        url: dest_url.to_string(),
-                    },
-                });
-                out.push(event.clone());
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let (alt, end) = image_alt(&parsed, index);
-                if is_root_relative(dest_url) {
-                    rendered.problems.push(Problem {
-                        line: line_of(range.start),
-                        kind: ProblemKind::RootRelativeUrl {
-                            url: dest_url.to_string(),
-                        },
-                    });
-                }
-                if alt.trim().is_empty() {
-                    rendered.problems.push(Problem {
-                        line: line_of(range.start),
-                        kind: ProblemKind::MissingAlt {
-                            src: dest_url.to_string(),
-                        },
-                    });
-                }
-                let size = image_size(dest_url).unwrap_or_else(|(message, help)| {
-                    rendered.errors.push(MarkupError {
-                        line: line_of(range.start),
-                        message,
-                        help,
-                    });
-                    None
-                });
-                out.push(Event::Html(CowStr::from(image_tag(
-                    dest_url, &alt, title, size,
-                ))));
-                index = end + 1;
-                continue;
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) if raw.contains("target=\"_blank\"") => {
-                let fixed = with_noopener(raw);
-                out.push(match event {
-                    Event::Html(_) => Event::Html(CowStr::from(fixed)),
-                    _ => Event::InlineHtml(CowStr::from(fixed)),
-                });
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code = true;
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                out.push(event.clone());
-            }
-            Event::Text(words) => {
-                if !in_code {
-                    rendered.word_count += count_words(words);
-                }
-                out.push(event.clone());
-            }
-            _ => out.push(event.clone()),
-        }
-        index += 1;
-    }
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
+    html::push_html(&mut html_out, pass.by_ref());
+    let Pass {
+        mut rendered,
+        flat_toc,
+        ..
+    } = pass;
     rendered.summary = memchr::memmem::find(html_out.as_bytes(), SUMMARY_MARKER.as_bytes())
         .map(|at| html_out[..at].trim_end().to_string());
     // Held until the page's template runs, with every other page's: no spare capacity.
@@ -321,6 +207,239 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
     rendered.html = html_out;
     rendered.toc = nest(flat_toc);
     rendered
+}
+
+/// The safe `{#id}`s the page's headings give themselves, which made ids must not take. Only
+/// a page with a `{` can have one: the others are not parsed twice.
+fn explicit_ids(text: &str) -> HashSet<String> {
+    if memchr::memchr(b'{', text.as_bytes()).is_none() {
+        return HashSet::new();
+    }
+    Parser::new_ext(text, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) if is_safe_id(&id) => {
+                Some(id.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The 1-based line of a byte offset; the line starts are found only when first asked for
+/// (links and problems need them, most text runs do not).
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            starts: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, offset: usize) -> usize {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+            self.starts
+                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|at| at + 1));
+        }
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
+/// One pass over a page's Markdown events, handing pulldown-cmark's HTML writer the events it
+/// should write as they are parsed (no copy of the whole list), and noting on the way what
+/// [`Rendered`] tells of the page. A heading's events are held until its end, for its text;
+/// an image's are read to its end, for its alt text.
+struct Pass<'t, 'l, I> {
+    parser: I,
+    /// Events read ahead (a heading's), still to go through [`Pass::next`].
+    held: VecDeque<(Event<'t>, Range<usize>)>,
+    /// An event to write after the one just returned.
+    queued: Option<Event<'t>>,
+    lines: Lines<'t>,
+    image_size: ImageSizeLookup<'l>,
+    used_ids: UsedIds,
+    rendered: Rendered,
+    flat_toc: Vec<(u8, String, String)>,
+    in_code: bool,
+    previous_level: u8,
+}
+
+impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Pass<'t, '_, I> {
+    fn next_parsed(&mut self) -> Option<(Event<'t>, Range<usize>)> {
+        self.held.pop_front().or_else(|| self.parser.next())
+    }
+
+    fn heading(&mut self, start: Tag<'t>, range: Range<usize>) -> Event<'t> {
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = start
+        else {
+            return Event::Start(start);
+        };
+        // Headings do not nest: the first heading end is this one's.
+        while let Some((event, range)) = self.parser.next() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            self.held.push_back((event, range));
+            if end {
+                break;
+            }
+        }
+        let title = heading_text(self.held.iter().map(|(event, _)| event));
+        let refused = heading_attribute_errors(id.as_deref(), &classes, &attrs);
+        let safe = refused.is_empty();
+        for (message, help) in refused {
+            let line = self.lines.of(range.start);
+            self.rendered.errors.push(MarkupError {
+                line,
+                message,
+                help,
+            });
+        }
+        let id = match id {
+            Some(id) if safe => id.to_string(),
+            _ => unique_id(&slugify(&title), &mut self.used_ids),
+        };
+        let level = heading_number(level);
+        if level > self.previous_level + 1 {
+            self.rendered.problems.push(Problem {
+                line: self.lines.of(range.start),
+                kind: ProblemKind::SkippedHeadingLevel {
+                    from: self.previous_level,
+                    to: level,
+                },
+            });
+        }
+        self.previous_level = level;
+        self.flat_toc.push((level, id.clone(), title));
+        Event::Start(Tag::Heading {
+            level: heading_level(level),
+            id: Some(CowStr::from(id)),
+            classes: if safe { classes } else { Vec::new() },
+            attrs: Vec::new(),
+        })
+    }
+
+    fn image(&mut self, dest_url: &str, title: &str, range: Range<usize>) -> Event<'t> {
+        // The alt text is the text up to the image's end (an image may hold images).
+        let mut alt = String::new();
+        let mut depth = 1;
+        while let Some((event, _)) = self.next_parsed() {
+            match event {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::Text(text) | Event::Code(text) => alt.push_str(&text),
+                _ => {}
+            }
+        }
+        if is_root_relative(dest_url) {
+            self.rendered.problems.push(Problem {
+                line: self.lines.of(range.start),
+                kind: ProblemKind::RootRelativeUrl {
+                    url: dest_url.to_string(),
+                },
+            });
+        }
+        if alt.trim().is_empty() {
+            self.rendered.problems.push(Problem {
+                line: self.lines.of(range.start),
+                kind: ProblemKind::MissingAlt {
+                    src: dest_url.to_string(),
+                },
+            });
+        }
+        let size = match (self.image_size)(dest_url) {
+            Ok(size) => size,
+            Err((message, help)) => {
+                let line = self.lines.of(range.start);
+                self.rendered.errors.push(MarkupError {
+                    line,
+                    message,
+                    help,
+                });
+                None
+            }
+        };
+        Event::Html(CowStr::from(image_tag(dest_url, &alt, title, size)))
+    }
+}
+
+impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Iterator for Pass<'t, '_, I> {
+    type Item = Event<'t>;
+
+    fn next(&mut self) -> Option<Event<'t>> {
+        if let Some(event) = self.queued.take() {
+            return Some(event);
+        }
+        let (event, range) = self.next_parsed()?;
+        Some(match event {
+            Event::Start(start @ Tag::Heading { .. }) => self.heading(start, range),
+            Event::End(TagEnd::Heading(level)) => {
+                self.queued = Some(Event::End(TagEnd::Heading(level)));
+                match self.flat_toc.last() {
+                    Some((_, id, _)) => Event::Html(CowStr::from(format!(
+                        " <a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                        escape_markup(id)
+                    ))),
+                    None => self.queued.take()?,
+                }
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
+                let line = self.lines.of(range.start);
+                self.rendered.internal_links.push(InternalLink {
+                    target: dest_url.to_string(),
+                    line,
+                });
+                event
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) if is_root_relative(dest_url) => {
+                let line = self.lines.of(range.start);
+                self.rendered.problems.push(Problem {
+                    line,
+                    kind: ProblemKind::RootRelativeUrl {
+                        url: dest_url.to_string(),
+                    },
+                });
+                event
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => self.image(&dest_url, &title, range),
+            Event::Html(raw) if raw.contains("target=\"_blank\"") => {
+                Event::Html(CowStr::from(with_noopener(&raw)))
+            }
+            Event::InlineHtml(raw) if raw.contains("target=\"_blank\"") => {
+                Event::InlineHtml(CowStr::from(with_noopener(&raw)))
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                event
+            }
+            Event::Text(ref words) => {
+                if !self.in_code {
+                    self.rendered.word_count += count_words(words);
+                }
+                event
+            }
+            other => other,
+        })
+    }
 }
 
 /// Whether `id` may be a heading's id as written: letters and digits of any script, `-`, `_`,
@@ -379,26 +498,6 @@ fn heading_attribute_errors(
 /// `/about/` but not `//host/x` (protocol-relative).
 fn is_root_relative(url: &str) -> bool {
     url.starts_with('/') && !url.starts_with("//")
-}
-
-/// The alt text of the image starting at `parsed[start]`, and the index of its end event.
-fn image_alt(parsed: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> (String, usize) {
-    let mut alt = String::new();
-    let mut depth = 0;
-    for (offset, (event, _)) in parsed.iter().enumerate().skip(start) {
-        match event {
-            Event::Start(Tag::Image { .. }) => depth += 1,
-            Event::End(TagEnd::Image) => {
-                depth -= 1;
-                if depth == 0 {
-                    return (alt, offset);
-                }
-            }
-            Event::Text(text) | Event::Code(text) => alt.push_str(text),
-            _ => {}
-        }
-    }
-    (alt, parsed.len().saturating_sub(1))
 }
 
 /// `<img>` with lazy loading and, when known, the intrinsic size (no layout shift).
@@ -539,6 +638,21 @@ mod tests {
 
     #[test]
     fn words_are_counted_as_split_whitespace_counts_them() {
+        // Words and spaces across the 64-byte blocks the ASCII count works in.
+        let long: Vec<String> = (0..200)
+            .map(|n| {
+                let word = "w".repeat(n % 70 + 1);
+                let space = [" ", "  ", "\t", "\n \r", "\x0B\x0C"][n % 5];
+                format!("{word}{space}")
+            })
+            .collect();
+        let long = long.concat();
+        for cut in [0, 1, 63, 64, 65, 127, 128, 129, 500, long.len()] {
+            let text = &long[..cut];
+            assert_eq!(count_words(text), text.split_whitespace().count(), "{cut}");
+            let text = &long[cut..];
+            assert_eq!(count_words(text), text.split_whitespace().count(), "{cut}");
+        }
         for text in [
             "",
             " ",

@@ -381,16 +381,22 @@ pub fn update_output(
     Ok(written)
 }
 
-/// Removes a folder, its subfolders in parallel: the previous site can hold thousands of pages.
+/// Removes a folder, its subfolders in parallel and each of them the same way: the previous
+/// site can hold thousands of pages in one section. The entries' types come from the folder
+/// listing, without a `stat` per file.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .map(|entry| entry.map(|e| e.path()))
+    let entries: Vec<(PathBuf, fs::FileType)> = fs::read_dir(dir)?
+        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
         .collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() {
-            fs::remove_dir_all(path)
+    entries.par_iter().try_for_each(|(path, kind)| {
+        if kind.is_dir() {
+            remove_tree(path)
         } else {
-            fs::remove_file(path)
+            // A link to a folder is removed as a folder on Windows, as a file elsewhere.
+            fs::remove_file(path).or_else(|err| match kind.is_symlink() {
+                true => fs::remove_dir(path),
+                false => Err(err),
+            })
         }
     })?;
     fs::remove_dir(dir)

@@ -287,15 +287,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Step: the files besides the pages, the audits' results and the choice of the preview
-/// images to draw (only those some page links to).
+/// Step: the audits' results, the handouts and the choice of the preview images to draw
+/// (only those some page links to). The publishing files were made beside the rendering.
 fn finish(project: &mut Project, root: &Path, findings: Findings) {
     // The handouts' templates are rendered (to know whether the previous PDFs can be reused)
     // beside the audits, which need nothing of theirs.
-    let ((publishing, warnings, og_images), (handouts, handout_errors)) = rayon::join(
+    let ((warnings, og_images), (handouts, handout_errors)) = rayon::join(
         || {
-            let publishing =
-                publish::publishing_files(&project.site, &project.config, &project.taxonomies);
             // Files kept in memory are audited here; streamed ones were as they went.
             project
                 .rendered
@@ -311,11 +309,10 @@ fn finish(project: &mut Project, root: &Path, findings: Findings) {
             warnings.extend(untranslated(&project.site, &project.config));
             let mut og_images = project.rendered.og_images();
             og_images.retain(|image| linked.contains(&image.output_path));
-            (publishing, warnings, og_images)
+            (warnings, og_images)
         },
         || handout::handouts(&project.site, &project.config, &project.templates),
     );
-    project.publishing = publishing;
     project.warnings = warnings;
     project.og_images = og_images;
     project.handouts = handouts;
@@ -415,7 +412,7 @@ pub(crate) fn render_project(
     templates.progress = options.progress.clone();
     // Render even when some files failed to load, to report template errors in the same run.
     let findings = Findings::default();
-    let (mut rendered, render_errors) = {
+    let ((mut rendered, render_errors), publishing) = {
         let streamed = |file: &RenderedFile| {
             findings.scan(file);
             match destination {
@@ -427,14 +424,15 @@ pub(crate) fn render_project(
             Destination::Memory => render::Finished::Keep,
             Destination::Staging(_) | Destination::Nowhere => render::Finished::Stream(&streamed),
         };
-        render::render_site(
-            &site,
-            &config,
-            &mut templates,
-            &options.root,
-            &taxonomies,
-            finished,
-        )
+        // The sitemap and feeds need the pages' fields, not their HTML: made beside the
+        // rendering, they fill the moments a core would wait on the other.
+        let templates = &mut templates;
+        let (site, config, taxonomies) = (&site, &config, &taxonomies);
+        let (rendered, publishing) = rayon::join(
+            || render::render_site(site, config, templates, &options.root, taxonomies, finished),
+            || publish::publishing_files(site, config, taxonomies),
+        );
+        (rendered, publishing)
     };
     rendered.warnings.extend(taxonomy_warnings);
     errors.extend(render_errors);
@@ -444,7 +442,7 @@ pub(crate) fn render_project(
         taxonomies,
         templates,
         rendered,
-        publishing: Vec::new(),
+        publishing,
         og_images: Vec::new(),
         handouts: Vec::new(),
         warnings: Vec::new(),

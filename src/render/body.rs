@@ -171,19 +171,7 @@ impl LinkTargets {
         pages: impl Iterator<Item = (&'p Page, &'r Rendered)>,
         linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
     ) -> LinkTargets {
-        let mut linked: HashSet<String> = HashSet::new();
-        for (page, rendered) in linking {
-            for link in &rendered.internal_links {
-                let file = link_file(&link.target);
-                // `resolve` looks at the page in the translation's language first.
-                if page.is_translation()
-                    && let Some(stem) = file.strip_suffix(".md")
-                {
-                    linked.insert(format!("{stem}.{}.md", page.lang));
-                }
-                linked.insert(file.to_string());
-            }
-        }
+        let linked = linked_files(linking);
         let by_file = pages
             .map(|(page, rendered)| {
                 let key = link_key(&page.file);
@@ -196,6 +184,27 @@ impl LinkTargets {
             })
             .collect();
         LinkTargets { by_file }
+    }
+
+    /// Adds the anchors of the files `linking` links to, now that `pages` are rendered, to
+    /// targets made without them: the index of every file is not built twice.
+    pub fn add_anchors<'p, 'r>(
+        &mut self,
+        pages: impl Iterator<Item = (&'p Page, &'r Rendered)>,
+        linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
+    ) {
+        let linked = linked_files(linking);
+        if linked.is_empty() {
+            return;
+        }
+        for (page, rendered) in pages {
+            let key = link_key(&page.file);
+            if linked.contains(&key)
+                && let Some((_, ids)) = self.by_file.get_mut(&key)
+            {
+                *ids = heading_ids(rendered);
+            }
+        }
     }
 
     /// Rewrites the `@/…` links of `rendered` into URLs under the base path; unknown files and
@@ -309,6 +318,26 @@ fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The content files the `@/` links of `linking` point at (a translation's links also at
+/// the file in its own language, which `resolve` tries first).
+fn linked_files<'p, 'r>(
+    linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
+) -> HashSet<String> {
+    let mut linked: HashSet<String> = HashSet::new();
+    for (page, rendered) in linking {
+        for link in &rendered.internal_links {
+            let file = link_file(&link.target);
+            if page.is_translation()
+                && let Some(stem) = file.strip_suffix(".md")
+            {
+                linked.insert(format!("{stem}.{}.md", page.lang));
+            }
+            linked.insert(file.to_string());
+        }
+    }
+    linked
 }
 
 /// The name `@/` links give a content file: its path inside `content/`, with `/`.

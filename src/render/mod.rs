@@ -578,6 +578,10 @@ pub fn render_document(
 /// The template for `404.html`; GitHub Pages serves that file for every missing URL.
 pub const NOT_FOUND_TEMPLATE: &str = "404.html";
 
+/// The most pages a rendering task takes at once: a task is not split once it runs, and a
+/// large last one would leave the other cores waiting on one.
+const PAGES_PER_TASK: usize = 16;
+
 /// `404.html` from `templates/404.html`, or a plain page when the site has no such template.
 pub fn render_not_found(tera: &Tera, config: &Config) -> Result<RenderedFile, Error> {
     let contents = if tera.contains_template(NOT_FOUND_TEMPLATE) {
@@ -727,13 +731,16 @@ fn render_in_one_pass(
 ) {
     let sections = site.sections.len();
     let no_markdown = Rendered::default();
-    let urls = body::LinkTargets::new(
+    let mut targets = body::LinkTargets::new(
         site.all_pages().map(|p| (p, &no_markdown)),
         std::iter::empty(),
     );
+    let urls = &targets;
     let pages: Vec<&Page> = site.all_pages().collect();
     let passes: Vec<_> = pages
         .par_iter()
+        // Small tasks, so that no core finishes long before the other.
+        .with_max_len(PAGES_PER_TASK)
         .enumerate()
         .map(|(index, &page)| {
             let text = crate::content::read_body(root, page)
@@ -753,7 +760,7 @@ fn render_in_one_pass(
                 }
             };
             let (page_errors, warnings, assets) = check_page(
-                &urls,
+                urls,
                 page,
                 &mut rendered,
                 config,
@@ -807,15 +814,20 @@ fn render_in_one_pass(
         finished,
     );
     keep_documents(output, errors, documents);
-    let anchors = body::LinkTargets::new(
+    targets.add_anchors(
         site.all_pages().zip(output.markdown.iter()),
         site.all_pages().zip(output.markdown.iter()),
     );
-    for (page, rendered) in pages.iter().zip(output.markdown.iter_mut()) {
-        if !rendered.internal_links.is_empty() {
-            errors.extend(anchors.resolve(page, rendered, config, body::LinkCheck::Anchors));
-        }
-    }
+    let anchors = &targets;
+    let anchor_errors: Vec<Error> = pages
+        .par_iter()
+        .zip(output.markdown.par_iter_mut())
+        .filter(|(_, rendered)| !rendered.internal_links.is_empty())
+        .flat_map_iter(|(page, rendered)| {
+            anchors.resolve(page, rendered, config, body::LinkCheck::Anchors)
+        })
+        .collect();
+    errors.extend(anchor_errors);
 }
 
 /// Renders the taxonomies' list and term pages, which list pages by their listing fields.
