@@ -285,7 +285,7 @@ impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Pass<'t, '_, I> {
             return Event::Start(start);
         };
         // Headings do not nest: the first heading end is this one's.
-        while let Some((event, range)) = self.parser.next() {
+        for (event, range) in self.parser.by_ref() {
             let end = matches!(event, Event::End(TagEnd::Heading(_)));
             self.held.push_back((event, range));
             if end {
