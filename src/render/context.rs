@@ -10,6 +10,7 @@ use crate::content::front_matter::{Correction, Figure, Quote};
 use crate::content::{Page, Site, listing_order};
 use crate::date::Date;
 use crate::markdown::{Rendered, TocEntry, escape_markup};
+use crate::render::fields::{PageFields, with_page_fields};
 use crate::render::templates::TemplateNeeds;
 use crate::slash::slashed;
 use crate::social::{self, OgImage};
@@ -78,8 +79,9 @@ pub struct QuoteContext<'a> {
     pub page_title: &'a str,
 }
 
-/// `page` (and the header fields of `section`).
-#[derive(Debug, Clone, Serialize)]
+/// `page` (and the header fields of `section`). Templates get only the [`PageFields`] some
+/// template names.
+#[derive(Debug, Clone)]
 pub struct PageContext<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -109,7 +111,7 @@ pub struct PageContext<'a> {
     pub json_ld: String,
     /// The full URL of the page's 1200×630 social preview image.
     pub og_image: String,
-    #[serde(skip)]
+    /// The preview image to draw (not a template field).
     pub og: Option<OgImage>,
     pub extra: &'a BTreeMap<String, yaml::Value>,
     /// The page's language code.
@@ -118,7 +120,34 @@ pub struct PageContext<'a> {
     pub translations: Vec<TranslationContext>,
     /// Its terms by taxonomy, named in its language (`topics: [Connectivity]`).
     pub taxonomies: TermNames<'a>,
+    /// The fields templates get (not a template field).
+    pub fields: PageFields,
 }
+
+/// `Serialize` for [`PageContext`]: only the fields in its `fields`, in the order of
+/// [`with_page_fields`]. A field of the struct missing from that list fails to compile.
+macro_rules! serialize_page_fields {
+    ($($name:ident),* $(,)?) => {
+        impl Serialize for PageContext<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let PageContext { $($name: _,)* og: _, fields } = self;
+                let mut out = serializer.serialize_struct("PageContext", fields.count())?;
+                let mut bit = 0;
+                $(
+                    if fields.has(bit) {
+                        out.serialize_field(stringify!($name), &self.$name)?;
+                    }
+                    bit += 1;
+                )*
+                let _ = bit;
+                out.end()
+            }
+        }
+    };
+}
+
+with_page_fields!(serialize_page_fields);
 
 /// Terms by taxonomy, named in one language (`{topics: [Связь]}`), written out as the template
 /// value is made rather than gathered first: every page, figure and quote has one.
@@ -348,6 +377,7 @@ pub fn page_context<'a>(
     md: &'a Rendered,
     config: &'a Config,
     strings: &'a crate::i18n::Strings,
+    fields: PageFields,
 ) -> PageContext<'a> {
     let front = &page.front;
     PageContext {
@@ -384,6 +414,7 @@ pub fn page_context<'a>(
         lang: &page.lang,
         translations: translations_of(page, config),
         taxonomies: TermNames::of(&front.terms, &page.lang, config, strings),
+        fields,
     }
 }
 
@@ -496,5 +527,6 @@ pub fn not_found_context(config: &Config) -> PageContext<'_> {
         lang: &config.language,
         translations: Vec::new(),
         taxonomies: TermNames::NONE,
+        fields: PageFields::ALL,
     }
 }

@@ -3,6 +3,7 @@
 
 mod body;
 mod context;
+mod fields;
 pub mod listing;
 pub(crate) mod templates;
 
@@ -316,12 +317,26 @@ pub fn render_documents(
         .zip(markdown)
         .zip(&needed)
         .map(|((page, md), &needed)| {
-            needed.then(|| page_context(page, md, config, &templates.strings))
+            needed.then(|| {
+                page_context(
+                    page,
+                    md,
+                    config,
+                    &templates.strings,
+                    templates.needs.page_fields,
+                )
+            })
         })
         .collect();
     let context = |index: usize| {
         contexts[index].clone().unwrap_or_else(|| {
-            page_context(pages[index], &markdown[index], config, &templates.strings)
+            page_context(
+                pages[index],
+                &markdown[index],
+                config,
+                &templates.strings,
+                templates.needs.page_fields,
+            )
         })
     };
     // A listed page carries its body only when some template may show it (TemplateNeeds).
@@ -774,7 +789,13 @@ fn render_in_one_pass(
                         config,
                         templates,
                         page,
-                        &page_context(page, &rendered, config, &templates.strings),
+                        &page_context(
+                            page,
+                            &rendered,
+                            config,
+                            &templates.strings,
+                            templates.needs.page_fields,
+                        ),
                     )
                 });
                 templates.count_rendered();
@@ -860,7 +881,13 @@ pub fn render_taxonomy_pages(
                 tera::Value::from_serializable(&PageContext {
                     content: "",
                     toc: &[],
-                    ..page_context(page, md, config, &templates.strings)
+                    ..page_context(
+                        page,
+                        md,
+                        config,
+                        &templates.strings,
+                        templates.needs.page_fields,
+                    )
                 })
             })
         })

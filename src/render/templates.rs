@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, tera_report};
 use crate::paths::{STATIC_DIR, TEMPLATES_DIR, read_text, site_files};
+use crate::render::fields::PageFields;
 use crate::slash::slashed;
 use crate::url::join_url;
 
@@ -48,6 +49,8 @@ pub struct TemplateNeeds {
     /// The `content` or `toc` of a listed page (a section's `pages`, a paginator's): without
     /// it, listings leave those out rather than copy every page's HTML into each listing.
     pub listed_bodies: bool,
+    /// The fields of `page` some template names.
+    pub page_fields: PageFields,
 }
 
 /// Whether `template` may read the `content` or `toc` of a page other than the one rendered.
@@ -170,6 +173,7 @@ fn load_with_index(
             .any(|(_, text)| text.contains("get_page") || text.contains("get_section")),
         handout: sources.iter().any(|(name, _)| name == "handout.svg"),
         listed_bodies: sources.iter().any(|(_, text)| reads_listed_bodies(text)),
+        page_fields: PageFields::named_in(sources.iter().map(|(_, text)| text.as_str())),
     };
     let texts: Vec<(String, String)> = sources.clone();
     let mut tera = Tera::new();
