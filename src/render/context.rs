@@ -380,6 +380,8 @@ pub fn page_context<'a>(
     fields: PageFields,
 ) -> PageContext<'a> {
     let front = &page.front;
+    // What no template reads is not made.
+    let wants = |name: &str| fields.wants(name);
     PageContext {
         title: page_title(page, config),
         description: front
@@ -391,28 +393,44 @@ pub fn page_context<'a>(
         content: &md.html,
         summary: match &md.summary {
             Some(html) => std::borrow::Cow::Borrowed(html.as_str()),
-            None => std::borrow::Cow::Owned(escape_markup(
+            None if wants("summary") => std::borrow::Cow::Owned(escape_markup(
                 front.description.as_deref().unwrap_or_default(),
             )),
+            None => std::borrow::Cow::Borrowed(""),
         },
         toc: &md.toc,
         path: &page.path,
-        permalink: join_url(&config.base_url, &page.path),
+        permalink: match wants("permalink") {
+            true => join_url(&config.base_url, &page.path),
+            false => String::new(),
+        },
         word_count: md.word_count,
         reading_time: md.word_count.div_ceil(WORDS_PER_MINUTE),
-        figures: figures_of(page, config, strings),
-        quotes: quotes_of(page, config, strings),
+        figures: match wants("figures") {
+            true => figures_of(page, config, strings),
+            false => Vec::new(),
+        },
+        quotes: match wants("quotes") {
+            true => quotes_of(page, config, strings),
+            false => Vec::new(),
+        },
         updated: front.updated.as_ref(),
         corrections: &front.corrections,
         date_modified: structured::date_modified(page),
-        edit_url: edit_url(page, config),
-        source_file: slashed(&page.file),
+        edit_url: wants("edit_url").then(|| edit_url(page, config)).flatten(),
+        source_file: match wants("source_file") {
+            true => slashed(&page.file),
+            false => String::new(),
+        },
         json_ld: String::new(),
         og_image: String::new(),
         og: None,
         extra: &front.extra,
         lang: &page.lang,
-        translations: translations_of(page, config),
+        translations: match wants("translations") {
+            true => translations_of(page, config),
+            false => Vec::new(),
+        },
         taxonomies: TermNames::of(&front.terms, &page.lang, config, strings),
         fields,
     }

@@ -75,6 +75,15 @@ impl PageFields {
         self.0 >> bit & 1 == 1
     }
 
+    /// Whether templates get the field `name` (any name not in [`PAGE_FIELDS`] counts as
+    /// given): a field they do not get need not be made.
+    pub fn wants(self, name: &str) -> bool {
+        PAGE_FIELDS
+            .iter()
+            .position(|field| *field == name)
+            .is_none_or(|bit| self.has(bit))
+    }
+
     /// How many fields are given to templates.
     pub fn count(self) -> usize {
         (0..PAGE_FIELDS.len()).filter(|&bit| self.has(bit)).count()
