@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::front_matter::{FIGURE_KEYS, FRONT_MATTER_KEYS, QUOTE_KEYS};
 use crate::content::{Page, Site, listing_order};
@@ -182,148 +184,170 @@ pub fn collect(
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by(|&a, &b| listing_order(pages[a], pages[b]));
 
+    // Each taxonomy on its own core: none reads another's terms.
+    let collected: Vec<(Kind, Vec<Error>, Vec<Warning>)> = config
+        .taxonomies
+        .par_iter()
+        .map(|declared| collect_kind(declared, &pages, &order, config, strings))
+        .collect();
     let mut taxonomies = Taxonomies::default();
-    for declared in &config.taxonomies {
-        let kind = &declared.name;
-        // Every spelling of every term, grouped by the URL it makes, from the originals. Most
-        // names are written many times: each is slugged and placed once, then only counted.
-        let mut by_slug: BTreeMap<String, Vec<Spelling>> = BTreeMap::new();
-        // Each spelling's number, in the order first written, and how often it is written.
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut counts: Vec<usize> = Vec::new();
-        for (index, page) in pages.iter().enumerate() {
-            if page.is_translation() {
-                continue;
-            }
-            for (holder, names) in terms_of(page, kind) {
-                for name in names {
-                    if let Some(&number) = seen.get(name.as_str()) {
-                        counts[number] += 1;
-                        continue;
-                    }
-                    let slug = crate::url::slug(name);
-                    if slug.is_empty() {
-                        errors.push(Error::InvalidValue {
-                            path: page.file.clone(),
-                            line: line_of(page, kind, holder),
-                            message: format!("`{kind}` lists `{name}`, which has no letter or digit to make its URL from"),
-                            help: "name the term with words, e.g. `Connectivity`".into(),
-                        });
-                        continue;
-                    }
-                    seen.insert(name, counts.len());
-                    counts.push(1);
-                    by_slug.entry(slug).or_default().push(Spelling {
-                        name: name.clone(),
-                        count: 0,
-                        page: index,
-                        holder,
-                    });
-                }
-            }
-        }
-        for spelling in by_slug.values_mut().flatten() {
-            spelling.count = seen.get(spelling.name.as_str()).map_or(0, |&n| counts[n]);
-        }
-        // The key of each group: its most used spelling, the first written on a tie. Groups
-        // are numbered in slug order; every spelling leads to its group.
-        let mut groups: Vec<(&str, &str)> = Vec::with_capacity(by_slug.len());
-        let mut group_of: HashMap<&str, usize> = HashMap::new();
-        for (slug, spellings) in &by_slug {
-            let chosen = spellings
-                .iter()
-                .enumerate()
-                .max_by_key(|(at, s)| (s.count, std::cmp::Reverse(*at)))
-                .map(|(_, s)| s)
-                .unwrap_or(&spellings[0]);
-            for other in spellings.iter().filter(|s| s.name != chosen.name) {
-                warnings.push(variant_warning(kind, other, chosen, &pages));
-            }
-            for spelling in spellings {
-                group_of.insert(&spelling.name, groups.len());
-            }
-            groups.push((&chosen.name, slug));
-        }
-
-        let mut listings = Vec::new();
-        for lang in config.language_codes() {
-            let root_path = config.language_root(lang);
-            // A language without any page has no home, and no taxonomy pages either.
-            if lang != config.default_language() && !pages.iter().any(|p| p.lang == lang) {
-                continue;
-            }
-            let mut terms: Vec<Option<Term>> = vec![None; groups.len()];
-            for &index in &order {
-                let page = pages[index];
-                if page.lang != lang {
-                    continue;
-                }
-                for (holder, names) in terms_of(page, kind) {
-                    for name in names {
-                        let Some(&group) = group_of.get(name.as_str()) else {
-                            continue;
-                        };
-                        let term = terms[group].get_or_insert_with(|| {
-                            let (key, slug) = groups[group];
-                            Term {
-                                key: key.to_string(),
-                                name: key.to_string(),
-                                slug: slug.to_string(),
-                                path: format!("{root_path}{kind}/{slug}/"),
-                                pages: Vec::new(),
-                                figures: Vec::new(),
-                                quotes: Vec::new(),
-                            }
-                        });
-                        match holder {
-                            Holder::Page => {
-                                if term.pages.last() != Some(&index) {
-                                    term.pages.push(index);
-                                }
-                            }
-                            Holder::Figure(item) => term.figures.push((index, item)),
-                            Holder::Quote(item) => term.quotes.push((index, item)),
-                        }
-                    }
-                }
-            }
-            let mut terms: Vec<Term> = terms.into_iter().flatten().collect();
-            if lang != config.default_language() {
-                for term in &mut terms {
-                    match strings.get(lang, &term_string_key(kind, &term.key)) {
-                        Some(name) => term.name = name.to_string(),
-                        // A language with strings must name every term; without a strings
-                        // file, nothing is translated and the default names show.
-                        None if strings.by_lang.get(lang).is_some_and(|s| !s.is_empty()) => {
-                            errors.push(missing_name(kind, term, lang, config))
-                        }
-                        None => {}
-                    }
-                }
-            }
-            terms.sort_by(|a, b| {
-                a.name
-                    .to_lowercase()
-                    .cmp(&b.name.to_lowercase())
-                    .then_with(|| a.slug.cmp(&b.slug))
-            });
-            listings.push(Listing {
-                lang: lang.to_string(),
-                path: format!("{root_path}{kind}/"),
-                terms,
-            });
-        }
-        taxonomies.kinds.push(Kind {
-            name: kind.clone(),
-            paginate_by: declared.paginate_by,
-            feed: declared.feed,
-            listings,
-        });
+    for (kind, kind_errors, kind_warnings) in collected {
+        taxonomies.kinds.push(kind);
+        errors.extend(kind_errors);
+        warnings.extend(kind_warnings);
     }
     if complete {
         errors.extend(stray_term_names(root, config, strings, &taxonomies));
     }
     (taxonomies, errors, warnings)
+}
+
+/// One declared taxonomy's terms, in every language, from `pages` (listed in `order`).
+fn collect_kind(
+    declared: &crate::config::Taxonomy,
+    pages: &[&Page],
+    order: &[usize],
+    config: &Config,
+    strings: &Strings,
+) -> (Kind, Vec<Error>, Vec<Warning>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let kind = &declared.name;
+    // Every spelling of every term, grouped by the URL it makes, from the originals. Most
+    // names are written many times: each is slugged and placed once, then only counted.
+    let mut by_slug: BTreeMap<String, Vec<Spelling>> = BTreeMap::new();
+    // Each spelling's number, in the order first written, and how often it is written.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut counts: Vec<usize> = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        if page.is_translation() {
+            continue;
+        }
+        for (holder, names) in terms_of(page, kind) {
+            for name in names {
+                if let Some(&number) = seen.get(name.as_str()) {
+                    counts[number] += 1;
+                    continue;
+                }
+                let slug = crate::url::slug(name);
+                if slug.is_empty() {
+                    errors.push(Error::InvalidValue {
+                        path: page.file.clone(),
+                        line: line_of(page, kind, holder),
+                        message: format!("`{kind}` lists `{name}`, which has no letter or digit to make its URL from"),
+                        help: "name the term with words, e.g. `Connectivity`".into(),
+                    });
+                    continue;
+                }
+                seen.insert(name, counts.len());
+                counts.push(1);
+                by_slug.entry(slug).or_default().push(Spelling {
+                    name: name.clone(),
+                    count: 0,
+                    page: index,
+                    holder,
+                });
+            }
+        }
+    }
+    for spelling in by_slug.values_mut().flatten() {
+        spelling.count = seen.get(spelling.name.as_str()).map_or(0, |&n| counts[n]);
+    }
+    // The key of each group: its most used spelling, the first written on a tie. Groups
+    // are numbered in slug order; every spelling leads to its group.
+    let mut groups: Vec<(&str, &str)> = Vec::with_capacity(by_slug.len());
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (slug, spellings) in &by_slug {
+        let chosen = spellings
+            .iter()
+            .enumerate()
+            .max_by_key(|(at, s)| (s.count, std::cmp::Reverse(*at)))
+            .map(|(_, s)| s)
+            .unwrap_or(&spellings[0]);
+        for other in spellings.iter().filter(|s| s.name != chosen.name) {
+            warnings.push(variant_warning(kind, other, chosen, pages));
+        }
+        for spelling in spellings {
+            group_of.insert(&spelling.name, groups.len());
+        }
+        groups.push((&chosen.name, slug));
+    }
+
+    let mut listings = Vec::new();
+    for lang in config.language_codes() {
+        let root_path = config.language_root(lang);
+        // A language without any page has no home, and no taxonomy pages either.
+        if lang != config.default_language() && !pages.iter().any(|p| p.lang == lang) {
+            continue;
+        }
+        let mut terms: Vec<Option<Term>> = vec![None; groups.len()];
+        for &index in order {
+            let page = pages[index];
+            if page.lang != lang {
+                continue;
+            }
+            for (holder, names) in terms_of(page, kind) {
+                for name in names {
+                    let Some(&group) = group_of.get(name.as_str()) else {
+                        continue;
+                    };
+                    let term = terms[group].get_or_insert_with(|| {
+                        let (key, slug) = groups[group];
+                        Term {
+                            key: key.to_string(),
+                            name: key.to_string(),
+                            slug: slug.to_string(),
+                            path: format!("{root_path}{kind}/{slug}/"),
+                            pages: Vec::new(),
+                            figures: Vec::new(),
+                            quotes: Vec::new(),
+                        }
+                    });
+                    match holder {
+                        Holder::Page => {
+                            if term.pages.last() != Some(&index) {
+                                term.pages.push(index);
+                            }
+                        }
+                        Holder::Figure(item) => term.figures.push((index, item)),
+                        Holder::Quote(item) => term.quotes.push((index, item)),
+                    }
+                }
+            }
+        }
+        let mut terms: Vec<Term> = terms.into_iter().flatten().collect();
+        if lang != config.default_language() {
+            for term in &mut terms {
+                match strings.get(lang, &term_string_key(kind, &term.key)) {
+                    Some(name) => term.name = name.to_string(),
+                    // A language with strings must name every term; without a strings
+                    // file, nothing is translated and the default names show.
+                    None if strings.by_lang.get(lang).is_some_and(|s| !s.is_empty()) => {
+                        errors.push(missing_name(kind, term, lang, config))
+                    }
+                    None => {}
+                }
+            }
+        }
+        terms.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        listings.push(Listing {
+            lang: lang.to_string(),
+            path: format!("{root_path}{kind}/"),
+            terms,
+        });
+    }
+    let kind = Kind {
+        name: kind.clone(),
+        paginate_by: declared.paginate_by,
+        feed: declared.feed,
+        listings,
+    };
+    (kind, errors, warnings)
 }
 
 /// The key of a term's name in a language's strings: `terms.topics.Connectivity`.

@@ -443,7 +443,15 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
 
     fn list_page(&self) -> Result<TaxonomyPage, Error> {
         let title = self.list_title(&self.listing.lang);
-        let terms: Vec<tera::Value> = self.listing.terms.iter().map(|t| self.term(t)).collect();
+        // Every term with its pages: as much work as all the term pages, so shared out too.
+        let terms: Vec<tera::Value> = {
+            use rayon::prelude::*;
+            self.listing
+                .terms
+                .par_iter()
+                .map(|t| self.term(t))
+                .collect()
+        };
         let mut context = self.context();
         let mut head = self.head(&title, &self.listing.path, None);
         let all: Vec<&Term> = self.listing.terms.iter().collect();
