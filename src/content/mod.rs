@@ -44,6 +44,8 @@ pub struct Page {
     pub translations: Vec<Translation>,
     /// Whether a file holds it: a language's home section exists without one.
     pub written: bool,
+    /// Whether it translates another page ([`Page::is_translation`]).
+    translation: bool,
 }
 
 /// One language's version of a page, for language switchers and `hreflang` alternates.
@@ -60,18 +62,22 @@ pub struct Translation {
 impl Page {
     /// Whether this page is a translation (its file names another language than the default).
     pub fn is_translation(&self) -> bool {
-        // The key ends in the original's file name (`mamin.md`); a translation's is `mamin.ru.md`.
-        // Compared as bytes: this runs for every page in several steps, and `Path::file_name`
-        // parses the whole path each time.
-        let original_name = self.key.rsplit('/').next().unwrap_or(&self.key).as_bytes();
-        let file = self.file.as_os_str().as_encoded_bytes();
-        let Some(before) = file.len().checked_sub(original_name.len()) else {
-            return true;
-        };
-        let named_so = file.ends_with(original_name)
-            && (before == 0 || matches!(file[before - 1], b'/' | b'\\'));
-        !named_so
+        self.translation
     }
+}
+
+/// Whether `file` is a translation of the page with `key`: the key ends in the original's
+/// file name (`mamin.md`); a translation's is `mamin.ru.md`. Found once per page, when it is
+/// made: steps ask it of every page, and the file names are far apart in memory.
+fn names_a_translation(file: &Path, key: &str) -> bool {
+    let original_name = key.rsplit('/').next().unwrap_or(key).as_bytes();
+    let file = file.as_os_str().as_encoded_bytes();
+    let Some(before) = file.len().checked_sub(original_name.len()) else {
+        return true;
+    };
+    let named_so =
+        file.ends_with(original_name) && (before == 0 || matches!(file[before - 1], b'/' | b'\\'));
+    !named_so
 }
 
 /// What site.yaml says about content files: the languages they may be written in, the
@@ -304,6 +310,7 @@ pub fn load_file(root: &Path, file: &Path, languages: &LoadRules) -> Result<(Pag
         body_line: split.body_line,
         path,
         lang: place.lang,
+        translation: names_a_translation(file, &place.key),
         key: place.key,
         translations: Vec::new(),
         written: true,
@@ -603,6 +610,7 @@ fn build_tree(
     let root_paths: Vec<String> = roots.iter().map(|(path, _, _)| path.clone()).collect();
     for (path, lang, file) in roots {
         section_pages.entry(path.clone()).or_insert_with(|| Page {
+            translation: names_a_translation(&PathBuf::from(CONTENT_DIR).join(&file), "_index.md"),
             file: PathBuf::from(CONTENT_DIR).join(file),
             front: FrontMatter::default(),
             front_matter: String::new(),

@@ -378,6 +378,7 @@ impl<'r, 'a> TermRenderer<'r, 'a> {
     /// `page` for a taxonomy page: the head fields `base.html` reads.
     fn head(&self, title: &'a str, path: &'a str, key: Option<&'a str>) -> PageContext<'a> {
         let mut head = not_found_context(self.config);
+        head.fields = self.templates.needs.page_fields;
         head.title = title;
         head.description = self.config.description_in(&self.listing.lang);
         head.path = path;
