@@ -156,3 +156,33 @@ fn help_and_version_are_available() {
         assert!(help.stdout.contains(flag), "{flag} in:\n{}", help.stdout);
     }
 }
+
+#[test]
+fn templates_get_the_page_fields_they_name_and_every_field_when_they_read_a_page_whole() {
+    let site = TestSite::fixture("basic");
+    // Only `title` and `content` named: the page renders as before.
+    site.write(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title>{{ page.content | safe }}",
+    );
+    site.build_ok(&[]);
+    let alpha = site.read_output("notes/alpha/index.html");
+    assert!(alpha.contains("<title>Alpha</title>"), "{alpha}");
+    assert!(alpha.contains("<td>99%</td>"), "{alpha}");
+    // A template that prints the page whole may show any field: it gets them all.
+    site.write(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title><pre>{{ page | safe }}</pre>",
+    );
+    site.build_ok(&[]);
+    let alpha = site.read_output("notes/alpha/index.html");
+    for field in [
+        "\"permalink\": \"https://example.org/sub/notes/alpha/\"",
+        "\"reading_time\": ",
+        "\"toc\": [",
+        "\"source_file\": \"content/notes/alpha.md\"",
+        "\"translations\": ",
+    ] {
+        assert!(alpha.contains(field), "{field} in {alpha}");
+    }
+}

@@ -55,8 +55,8 @@ impl PageFields {
     pub const ALL: PageFields = PageFields(u64::MAX);
 
     /// The fields whose names appear in `templates`, or all of them when one of them may read
-    /// a page whole (`json_encode`, a `for key, value in` loop, `__tera_context`). A name
-    /// found anywhere counts (`date` in `update`), so a doubt keeps the field.
+    /// a page whole (see [`reads_objects_whole`]). A name found anywhere counts (`date` in
+    /// `update`), so a doubt keeps the field.
     pub fn named_in<'t>(templates: impl Iterator<Item = &'t str> + Clone) -> PageFields {
         if templates.clone().any(reads_objects_whole) {
             return PageFields::ALL;
@@ -96,18 +96,42 @@ impl Default for PageFields {
     }
 }
 
-/// Whether `template` may read every field of a value rather than named ones: it encodes one
-/// as JSON, dumps the whole context, or loops over a map's keys and values.
+/// Whether `template` may read every field of a value rather than named ones: it prints
+/// `page` or `section` whole, lists a map's keys or values (`keys`, `values`, `pairs`,
+/// `json_encode` when registered), reads a key held in a variable (`get(key=name)`), or
+/// loops over a map's keys and values (`for key, value in`). A page printed whole under
+/// another name (`{% set p = page %}{{ p }}`) shows the fields some template names.
 fn reads_objects_whole(template: &str) -> bool {
-    template.contains("json_encode")
-        || template.contains("__tera_context")
-        || template.split("{%").skip(1).any(|tag| {
-            let tag = tag.split("%}").next().unwrap_or_default();
-            let tag = tag.trim_start_matches('-').trim_start();
-            tag.strip_prefix("for ")
-                .and_then(|rest| rest.split_once(" in "))
-                .is_some_and(|(names, _)| names.contains(','))
-        })
+    let word = |text: &str| -> String {
+        text.trim_start_matches(['-', ' ', '\t', '\n', '\r'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let whole_filter = template.split('|').skip(1).any(|after| {
+        matches!(
+            word(after).as_str(),
+            "keys" | "values" | "pairs" | "json_encode"
+        )
+    });
+    let printed_whole = template.split("{{").skip(1).any(|after| {
+        let name = word(after);
+        let rest =
+            after.trim_start_matches(['-', ' ', '\t', '\n', '\r'])[name.len()..].trim_start();
+        matches!(name.as_str(), "page" | "section") && rest.starts_with(['}', '|', '-'])
+    });
+    let key_in_variable = template
+        .split("get(key=")
+        .skip(1)
+        .any(|after| !after.trim_start().starts_with(['"', '\'']));
+    let key_value_loop = template.split("{%").skip(1).any(|tag| {
+        let tag = tag.split("%}").next().unwrap_or_default();
+        let tag = tag.trim_start_matches('-').trim_start();
+        tag.strip_prefix("for ")
+            .and_then(|rest| rest.split_once(" in "))
+            .is_some_and(|(names, _)| names.contains(','))
+    });
+    whole_filter || printed_whole || key_in_variable || key_value_loop
 }
 
 #[cfg(test)]
@@ -140,16 +164,23 @@ mod tests {
     #[test]
     fn a_template_that_may_read_a_page_whole_gets_every_field() {
         for whole in [
-            "{{ page | json_encode() | safe }}",
-            "{{ __tera_context }}",
+            "{{ page }}",
+            "{{- section | safe }}",
+            "{{ page | keys | join(sep=\", \") }}",
+            "{% for v in p|values %}{% endfor %}",
+            "{{ page | pairs }}",
+            "{{ page | get(key=name) }}",
             "{% for key, value in page %}{{ key }}{% endfor %}",
             "{%- for k,v in section -%}{% endfor %}",
         ] {
             assert_eq!(fields(&["{{ page.title }}", whole]), PAGE_FIELDS, "{whole}");
         }
         assert_eq!(
-            fields(&["{% for p in section.pages %}{{ p.title }}{% endfor %}"]),
-            ["title"]
+            fields(&[
+                "{% for p in section.pages %}{{ p.title }}{% endfor %}",
+                "{{ page.extra | get(key=\"color\") }}{{ pages | length }}",
+            ]),
+            ["title", "extra"]
         );
     }
 }
