@@ -428,11 +428,10 @@ pub(crate) fn render_project(
         // rendering, they fill the moments a core would wait on the other.
         let templates = &mut templates;
         let (site, config, taxonomies) = (&site, &config, &taxonomies);
-        let (rendered, publishing) = rayon::join(
+        rayon::join(
             || render::render_site(site, config, templates, &options.root, taxonomies, finished),
             || publish::publishing_files(site, config, taxonomies),
-        );
-        (rendered, publishing)
+        )
     };
     rendered.warnings.extend(taxonomy_warnings);
     errors.extend(render_errors);
