@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Side-by-side build times of factsheet, Hugo, Zola and two pulldown-cmark floors (on as many
-# threads as the build, and on one) on the same generated corpus, with hyperfine, on tmpfs and
-# on disk; peak memory with /usr/bin/time -v.
+# threads as the build, and on one) on the same generated corpus, on tmpfs and on disk, and
+# their peak memory (GNU time). benches/rounds.py times the tools in rounds (each once a round,
+# the order rotating), so this machine's drift is shared by all of them; dirty pages are
+# flushed before every build.
 #
 #   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000 100000"] [--runs 5]
 #                      [--large-runs 3] [--disk DIR]
 #
 # Corpora of 50,000 pages or more are timed --large-runs times (a 100,000-page Hugo build
 # takes about a minute).
-# Needs hyperfine and GNU time (Debian: apt-get install hyperfine time). Hugo is the Debian
-# package; Zola is any zola binary you pass with --zola (0.22.1 is the reference); without it
-# Zola is skipped with a note. Nothing here builds or downloads a peer.
+# Needs python3 and GNU time (Debian: apt-get install time). Hugo is the Debian package; Zola
+# is any zola binary you pass with --zola (0.22.1 is the reference); without it Zola is
+# skipped with a note. Nothing here builds or downloads a peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +29,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-for tool in hyperfine /usr/bin/time python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine time)" >&2; exit 2; }
+for tool in /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install time python3)" >&2; exit 2; }
 done
 [ -n "$zola" ] && [ ! -x "$zola" ] && { echo "--zola $zola is not executable" >&2; exit 2; }
 
@@ -47,7 +49,7 @@ factsheet="$PWD/target/release/factsheet" gen="$(exe gen_corpus)" floor="$(exe f
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
 zola_version="zola: skipped (pass --zola PATH)"
 [ -n "$zola" ] && zola_version="$("$zola" --version)"
-echo "# factsheet $("$factsheet" --version | cut -d' ' -f2), hugo $("$hugo" version 2>/dev/null | cut -d' ' -f2 || echo 'absent'), $zola_version, hyperfine $(hyperfine --version | cut -d' ' -f2)"
+echo "# factsheet $("$factsheet" --version | cut -d' ' -f2), hugo $("$hugo" version 2>/dev/null | cut -d' ' -f2 || echo 'absent'), $zola_version"
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
@@ -66,14 +68,14 @@ for where in tmpfs disk; do
     [ -n "$zola" ] && command_of[zola]="$zola --root $corpus/zola build --output-dir $out/zola --force"
     commands=()
     for name in factsheet floor floor-1 hugo zola; do
-      [ -n "${command_of[$name]:-}" ] && commands+=(-n "$name" "${command_of[$name]}")
+      [ -n "${command_of[$name]:-}" ] && commands+=("$name" "${command_of[$name]}")
     done
     n_runs=$runs
     [ "$n" -ge 50000 ] && n_runs=$large_runs
-    hyperfine --style none --warmup 1 --runs "$n_runs" --export-json "$results/$where-$n.json" "${commands[@]}" >/dev/null
+    python3 benches/rounds.py --runs "$n_runs" --warmup 1 --sync --json "$results/$where-$n.json" "${commands[@]}"
     for name in "${!command_of[@]}"; do
       # shellcheck disable=SC2086
-      /usr/bin/time -v ${command_of[$name]} 2>&1 >/dev/null | awk -v f="$results/$where-$n-$name.rss" '/Maximum resident/ {print $6 > f}'
+      /usr/bin/time -f %M -o "$results/$where-$n-$name.rss" ${command_of[$name]} >/dev/null 2>&1
     done
     unset command_of
     rm -rf "$corpus" "$out"
@@ -81,24 +83,25 @@ for where in tmpfs disk; do
 done
 
 python3 - "$results" <<'EOF'
-import json, os, sys
+import json, os, statistics, sys
 results = sys.argv[1]
-print("\n| where | pages | tool | median | ratio to the parallel floor | factsheet is faster by | peak memory |")
-print("|---|---|---|---|---|---|---|")
+print("\n| where | pages | tool | median | min / max | ratio to the parallel floor | factsheet is faster by | peak memory |")
+print("|---|---|---|---|---|---|---|---|")
 def order(name):
     where, pages = name[:-5].split("-")
     return (where != "tmpfs", int(pages))
 for name in sorted((n for n in os.listdir(results) if n.endswith(".json")), key=order):
     where, pages = name[:-5].split("-")
-    runs = {r["command"]: r for r in json.load(open(os.path.join(results, name)))["results"]}
-    ours, floor = runs["factsheet"]["median"], runs["floor"]["median"]
+    runs = json.load(open(os.path.join(results, name)))
+    median = {tool: statistics.median(run["times"]) for tool, run in runs.items()}
+    ours, floor = median["factsheet"], median["floor"]
     for tool in ["factsheet", "floor", "floor-1", "hugo", "zola"]:
         if tool not in runs:
             continue
-        median = runs[tool]["median"]
-        rss_file = os.path.join(results, f"{where}-{pages}-{tool}.rss")
-        rss = f"{int(open(rss_file).read()) / 1024:,.0f} MiB" if os.path.exists(rss_file) else "?"
-        faster = f"{median / ours:.2f}×" if tool != "factsheet" else "—"
+        times = runs[tool]["times"]
+        rss = f"{int(open(os.path.join(results, f'{where}-{pages}-{tool}.rss')).read()) / 1024:,.0f} MiB"
+        faster = f"{median[tool] / ours:.2f}×" if tool != "factsheet" else "—"
         label = f"**{tool}**" if tool == "factsheet" else tool
-        print(f"| {where} | {int(pages):,} | {label} | {median * 1000:,.0f} ms | {median / floor:.2f}× | {faster} | {rss} |")
+        print(f"| {where} | {int(pages):,} | {label} | {median[tool] * 1000:,.0f} ms "
+              f"| {min(times) * 1000:,.0f} / {max(times) * 1000:,.0f} ms | {median[tool] / floor:.2f}× | {faster} | {rss} |")
 EOF

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Times several commands in rounds: each round runs every command once, in an order that
+rotates from round to round, so a slow stretch of a noisy machine is shared by all of them
+instead of landing on whichever tool a back-to-back runner (hyperfine) was timing then.
+
+    rounds.py --runs 5 [--warmup 1] [--sync] --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
+
+Each build's wall time is taken around the process (perf_counter, from spawn to exit).
+(Peak memory is measured apart, with GNU time: a child forked from Python starts with
+Python's memory, which the kernel counts in its peak.) --sync flushes the page cache's dirty data before every build, so a build on
+disk does not start by waiting for the write-back of the one before it. OUT gets
+{"NAME": {"command": ..., "times": [s, ...]}} with every timed run."""
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+
+def run_once(argv):
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        finished = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - start
+    if finished.returncode != 0:
+        sys.exit(f"{shlex.join(argv)} failed ({finished.returncode}):\n{finished.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--sync", action="store_true")
+    parser.add_argument("--json", required=True)
+    parser.add_argument("pairs", nargs="+", help="NAME COMMAND ...")
+    args = parser.parse_args()
+    if len(args.pairs) % 2:
+        parser.error("commands come as NAME 'COMMAND' pairs")
+    names = args.pairs[0::2]
+    commands = {name: shlex.split(command) for name, command in zip(names, args.pairs[1::2])}
+    results = {name: {"command": shlex.join(commands[name]), "times": []} for name in names}
+    for round_number in range(args.warmup + args.runs):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            if args.sync:
+                os.sync()
+            elapsed = run_once(commands[name])
+            if round_number >= args.warmup:
+                results[name]["times"].append(elapsed)
+    with open(args.json, "w") as out:
+        json.dump(results, out, indent=1)
+
+
+if __name__ == "__main__":
+    main()
