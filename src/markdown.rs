@@ -184,10 +184,7 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
         queued: None,
         lines: Lines::new(text),
         image_size,
-        used_ids: UsedIds {
-            taken: explicit_ids(text),
-            ..UsedIds::default()
-        },
+        used_ids: UsedIds::with(explicit_ids(text)),
         rendered: Rendered::default(),
         flat_toc: Vec::new(),
         in_code: false,
@@ -305,7 +302,7 @@ impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Pass<'t, '_, I> {
         }
         let id = match id {
             Some(id) if safe => id.to_string(),
-            _ => unique_id(&slugify(&title), &mut self.used_ids),
+            _ => unique_id(slugify(&title), &mut self.used_ids),
         };
         let level = heading_number(level);
         if level > self.previous_level + 1 {
@@ -589,23 +586,54 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Ids taken so far on a page, and the next suffix to try for each base.
+/// Ids taken so far on a page, and the next suffix to try for each base that was taken. A page
+/// has a handful of headings: they are searched in a list, and hashed only past
+/// [`UsedIds::LISTED`] (a page of thousands of headings stays linear).
 #[derive(Default)]
 struct UsedIds {
-    taken: HashSet<String>,
+    listed: Vec<String>,
+    hashed: HashSet<String>,
     next_suffix: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    const LISTED: usize = 32;
+
+    fn with(explicit: HashSet<String>) -> Self {
+        UsedIds {
+            hashed: explicit,
+            ..UsedIds::default()
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.listed.iter().any(|taken| taken == id) || self.hashed.contains(id)
+    }
+
+    fn insert(&mut self, id: String) {
+        if self.listed.len() < Self::LISTED {
+            self.listed.push(id);
+        } else {
+            self.hashed.insert(id);
+        }
+    }
 }
 
 /// `base`, or `base-1`, `base-2`… when taken. The next suffix is remembered per base, so a page
 /// with thousands of equal headings stays linear.
-fn unique_id(base: &str, used: &mut UsedIds) -> String {
-    let mut candidate = base.to_string();
-    let n = used.next_suffix.entry(base.to_string()).or_insert(1);
-    while used.taken.contains(&candidate) {
-        candidate = format!("{base}-{n}");
-        *n += 1;
+fn unique_id(base: String, used: &mut UsedIds) -> String {
+    if !used.contains(&base) {
+        used.insert(base.clone());
+        return base;
     }
-    used.taken.insert(candidate.clone());
+    let mut n = used.next_suffix.get(&base).copied().unwrap_or(1);
+    let mut candidate = format!("{base}-{n}");
+    while used.contains(&candidate) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    used.next_suffix.insert(base, n + 1);
+    used.insert(candidate.clone());
     candidate
 }
 
@@ -688,6 +716,32 @@ mod tests {
             out.html
         );
         assert!(out.html.contains(r#"<h2 id="mine">"#), "{}", out.html);
+    }
+
+    #[test]
+    fn ids_stay_unique_past_the_listed_ones_and_skip_explicit_and_suffixed_ids() {
+        // 40 equal headings (past the 32 ids kept in a list), one heading that takes
+        // `same-7` itself, and a title whose slug is what the tenth suffix would be.
+        let mut text = String::from("## Same {#same-7}\n\n## Same 10\n\n");
+        for _ in 0..40 {
+            text.push_str("## Same\n\n");
+        }
+        let out = md(&text);
+        let ids: Vec<&str> = out
+            .html
+            .match_indices("<h2 id=\"")
+            .map(|(at, tag)| {
+                let rest = &out.html[at + tag.len()..];
+                &rest[..rest.find('"').unwrap_or(0)]
+            })
+            .collect();
+        assert_eq!(ids.len(), 42);
+        let unique: HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), 42, "{ids:?}");
+        assert_eq!(&ids[..4], ["same-7", "same-10", "same", "same-1"]);
+        assert_eq!(ids[9], "same-8", "same-7 is taken: {ids:?}");
+        assert_eq!(ids[11], "same-11", "same-10 is taken: {ids:?}");
+        assert_eq!(ids[41], "same-41", "{ids:?}");
     }
 
     #[test]

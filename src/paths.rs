@@ -97,6 +97,12 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Error> {
         path: relative.to_path_buf(),
         source,
     })?;
+    decode_text(relative, bytes)
+}
+
+/// `bytes` of the site file `relative` as [`read_text`] gives them: UTF-8 (or an error naming
+/// the line), no byte-order mark, LF line endings.
+pub fn decode_text(relative: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     let text = String::from_utf8(bytes).map_err(|err| Error::NotUtf8 {
         path: relative.to_path_buf(),
         line: crate::error::utf8_error_line(err.as_bytes(), &err.utf8_error()),

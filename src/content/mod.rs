@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 
 use crate::date::Date;
 use crate::error::Error;
-use crate::paths::{CONTENT_DIR, read_text};
+use crate::paths::{CONTENT_DIR, decode_text, read_text};
 use crate::{url, yaml};
 pub use front_matter::FrontMatter;
 
@@ -158,6 +158,59 @@ pub fn read_body(root: &Path, page: &Page) -> Result<String, Error> {
     }
 }
 
+/// The start of `file` up to where its body starts: the front matter and its fences, read in
+/// growing blocks until the closing fence (the whole file when there is none; nothing when the
+/// file has no front matter). A build does not keep bodies ([`read_body`] reads them when it
+/// renders the page), so the load neither reads nor checks them.
+fn read_up_to_body(root: &Path, file: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let read_error = |source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    };
+    let mut source = std::fs::File::open(root.join(file)).map_err(read_error)?;
+    let mut bytes: Vec<u8> = Vec::new();
+    // Where the next line to look at starts; the first line is the opening fence.
+    let mut next_line: Option<usize> = None;
+    loop {
+        let filled = bytes.len();
+        // Doubling blocks: a long front matter is still read in a few calls.
+        bytes.resize(filled + filled.max(4096), 0);
+        let read = loop {
+            match source.read(&mut bytes[filled..]) {
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other.map_err(read_error)?,
+            }
+        };
+        bytes.truncate(filled + read);
+        let at_end = read == 0;
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        if (text.len() >= 3 || at_end) && !text.starts_with(b"---") {
+            return Ok(String::new()); // all body: no front matter to read
+        }
+        if at_end {
+            return decode_text(file, bytes);
+        }
+        let mut start = match next_line {
+            Some(start) => start,
+            None => match memchr::memchr(b'\n', &bytes) {
+                Some(end) => end + 1,
+                None => continue,
+            },
+        };
+        while let Some(end) = memchr::memchr(b'\n', &bytes[start..]) {
+            let line_end = start + end + 1;
+            // The closing fence as `front_matter::split` knows it: `---`, then only spaces.
+            if bytes[start..line_end].trim_ascii_end() == b"---" {
+                bytes.truncate(line_end);
+                return decode_text(file, bytes);
+            }
+            start = line_end;
+        }
+        next_line = Some(start);
+    }
+}
+
 /// Loads `<root>/content` into a [`Site`]. Every file is tried: the site holds the files that
 /// loaded, the errors list those that did not, so later stages can report their own errors too.
 pub fn load_site(root: &Path, include_drafts: bool, languages: &LoadRules) -> (Site, Vec<Error>) {
@@ -246,7 +299,10 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 /// Reads and parses one content file (a path relative to the site root); `true` when it is a
 /// section's `_index.md`.
 pub fn load_file(root: &Path, file: &Path, languages: &LoadRules) -> Result<(Page, bool), Error> {
-    let text = read_text(root, file)?;
+    let text = match languages.keep_bodies {
+        true => read_text(root, file)?,
+        false => read_up_to_body(root, file)?,
+    };
     let split = front_matter::split(&text).map_err(|line| Error::UnterminatedFrontMatter {
         path: file.to_path_buf(),
         line,
@@ -771,6 +827,60 @@ mod tests {
             others: vec!["ru".into(), "kk".into()],
             keep_bodies: true,
         }
+    }
+
+    #[test]
+    fn a_build_reads_front_matter_across_blocks_as_a_whole_read_does() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+        let long = "x".repeat(3000);
+        let cases: Vec<(&str, String)> = vec![
+            // Front matter longer than the first two blocks, with a BOM and CRLF endings.
+            (
+                "long.md",
+                format!(
+                    "\u{feff}---\r\ntitle: Long\r\ndescription: {long}\r\nextra:\r\n  a: {long}\r\n  b: {long}\r\n---\r\nBody.\r\n"
+                ),
+            ),
+            // Closing fence at the very end, no newline after it.
+            ("end.md", "---\ntitle: End\n---".into()),
+            // A first line longer than a block, then the fence.
+            (
+                "wide.md",
+                format!("---\ntitle: W{long}{long}\n---\nBody.\n"),
+            ),
+        ];
+        for (name, text) in &cases {
+            let file = std::path::PathBuf::from("content").join(name);
+            std::fs::write(dir.path().join(&file), text).expect("write");
+            let whole = super::load_file(dir.path(), &file, &languages()).expect("loads whole");
+            let rules = LoadRules {
+                keep_bodies: false,
+                ..languages()
+            };
+            let (page, _) = super::load_file(dir.path(), &file, &rules).expect("loads");
+            assert_eq!(page.front_matter, whole.0.front_matter, "{name}");
+            assert_eq!(page.front.title, whole.0.front.title, "{name}");
+            assert_eq!(page.body_line, whole.0.body_line, "{name}");
+            assert_eq!(
+                super::read_body(dir.path(), &page).expect("body"),
+                whole.0.body,
+                "{name}"
+            );
+        }
+        // Bytes that are not UTF-8 in the body: the load passes them, the render names the line.
+        let file = Path::new("content/latin1.md");
+        std::fs::write(dir.path().join(file), b"---\ntitle: A\n---\nok\nCaf\xe9\n").expect("write");
+        let rules = LoadRules {
+            keep_bodies: false,
+            ..languages()
+        };
+        let (page, _) = super::load_file(dir.path(), file, &rules).expect("front matter is fine");
+        let err = super::read_body(dir.path(), &page).expect_err("not UTF-8");
+        assert!(
+            matches!(err, crate::error::Error::NotUtf8 { line: 5, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
