@@ -371,9 +371,21 @@ impl Date {
     /// An RFC 3339 timestamp, as Atom wants: a day becomes `YYYY-MM-DDT00:00:00Z`; a time keeps
     /// its offset.
     pub fn to_rfc3339(&self) -> String {
+        let mut out = String::with_capacity(25);
+        // Writing into a String cannot fail.
+        let _ = self.write_rfc3339(&mut out);
+        out
+    }
+
+    /// [`Date::to_rfc3339`], written into `out`.
+    pub fn write_rfc3339(&self, out: &mut impl fmt::Write) -> fmt::Result {
         match self.time {
-            None => format!("{}T00:00:00Z", self.iso_date()),
-            Some(_) => self.to_string(),
+            None => write!(
+                out,
+                "{:04}-{:02}-{:02}T00:00:00Z",
+                self.year, self.month, self.day
+            ),
+            Some(_) => write!(out, "{self}"),
         }
     }
 
@@ -397,7 +409,7 @@ impl Date {
 /// Normalized ISO 8601: `2021-02-05`, or `2021-02-05T10:00:00[.fraction](Z|±HH:MM)`.
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.iso_date())?;
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
         let Some(time) = &self.time else {
             return Ok(());
         };

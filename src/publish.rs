@@ -2,10 +2,12 @@
 //! `robots.txt`, the Atom feed `atom.xml`, the open data `figures.json` and `figures.csv`,
 //! `.nojekyll` and `CNAME`.
 
+use std::fmt::Write as _;
+
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::date::Date;
-use crate::markdown::escape_markup as escape_xml;
+use crate::markdown::{escape_markup as escape_xml, push_escaped_markup};
 use crate::opendata;
 use crate::render::RenderedFile;
 use crate::taxonomy::{self, Taxonomies};
@@ -173,11 +175,11 @@ fn sitemap(site: &Site, config: &Config, taxonomies: &Taxonomies) -> String {
     xml.push_str(">\n");
     for entry in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_xml(&join_url(&config.base_url, &entry.path)));
+        push_escaped_markup(&mut xml, &join_url(&config.base_url, &entry.path));
         xml.push_str("</loc>\n");
         // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
         if let Some(modified) = entry.lastmod {
-            xml.push_str(&format!("    <lastmod>{modified}</lastmod>\n"));
+            let _ = write!(xml, "    <lastmod>{modified}</lastmod>\n");
         }
         // The schema allows elements of other namespaces only after the sitemap's own.
         for (lang, path) in &entry.versions {
@@ -275,19 +277,26 @@ fn atom_feed(pages: &[&Page], config: &Config, feed: &Feed<'_>) -> String {
         escape_xml(&join_url(&home, FEED_FILE)),
         escape_xml(author),
     ));
+    // One entry per dated page (thousands on a large site): written in place, no string each.
+    let mut url = String::new();
     for (page, date) in dated {
-        let url = escape_xml(&join_url(&config.base_url, &page.path));
-        let published = date.to_rfc3339();
-        let updated = last_change(page).unwrap_or(date).to_rfc3339();
-        xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
-            escape_xml(page.front.title.as_deref().unwrap_or(title)),
-        ));
+        url.clear();
+        push_escaped_markup(&mut url, &join_url(&config.base_url, &page.path));
+        xml.push_str("  <entry>\n    <title>");
+        push_escaped_markup(&mut xml, page.front.title.as_deref().unwrap_or(title));
+        xml.push_str("</title>\n    <id>");
+        xml.push_str(&url);
+        xml.push_str("</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"");
+        xml.push_str(&url);
+        xml.push_str("\"/>\n    <published>");
+        let _ = date.write_rfc3339(&mut xml);
+        xml.push_str("</published>\n    <updated>");
+        let _ = last_change(page).unwrap_or(date).write_rfc3339(&mut xml);
+        xml.push_str("</updated>\n");
         if let Some(description) = &page.front.description {
-            xml.push_str(&format!(
-                "    <summary>{}</summary>\n",
-                escape_xml(description)
-            ));
+            xml.push_str("    <summary>");
+            push_escaped_markup(&mut xml, description);
+            xml.push_str("</summary>\n");
         }
         xml.push_str("  </entry>\n");
     }
@@ -305,6 +314,14 @@ mod tests {
             escape_xml("a & <b> \"c\" 'd'"),
             "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;"
         );
+        // Letters of several bytes around and between the escaped characters.
+        assert_eq!(
+            escape_xml("«Қазақ»&<Цифрлық>'"),
+            "«Қазақ»&amp;&lt;Цифрлық&gt;&apos;"
+        );
+        let mut feed = String::from("<t>");
+        push_escaped_markup(&mut feed, "Алматы & \"Digital\"");
+        assert_eq!(feed, "<t>Алматы &amp; &quot;Digital&quot;");
     }
 
     #[test]
