@@ -179,7 +179,7 @@ fn sitemap(site: &Site, config: &Config, taxonomies: &Taxonomies) -> String {
         xml.push_str("</loc>\n");
         // A W3C datetime: `YYYY-MM-DD`, or with the time and its offset when one was given.
         if let Some(modified) = entry.lastmod {
-            let _ = write!(xml, "    <lastmod>{modified}</lastmod>\n");
+            let _ = writeln!(xml, "    <lastmod>{modified}</lastmod>");
         }
         // The schema allows elements of other namespaces only after the sitemap's own.
         for (lang, path) in &entry.versions {
