@@ -328,7 +328,8 @@ mod tests {
             assert!(tmp.path().join(file).is_file(), "{file} not written");
         }
         let ignore = fs::read_to_string(tmp.path().join(".gitignore")).expect(".gitignore");
-        assert_eq!(ignore, "public/\n");
+        // The output and the folders a build keeps beside it (the output before last).
+        assert_eq!(ignore, "public/\n.public.factsheet-*/\n");
         let attributes =
             fs::read_to_string(tmp.path().join(".gitattributes")).expect(".gitattributes");
         let rules: Vec<&str> = attributes
