@@ -1,5 +1,7 @@
 //! The floor: pulldown-cmark alone, with factsheet's Markdown options, rendering every page of
-//! a factsheet corpus and writing it where a generator would. No templates, no checks. It runs
+//! a factsheet corpus and writing it where a generator would, over the previous run's files
+//! (the least file work a rebuild can do; it leaves a page that is gone in place, where a
+//! generator must remove it). No templates, no checks. It runs
 //! on as many threads as `factsheet build` does (rayon's default: one per core), or on
 //! `--threads N`. Run: `cargo bench --bench floor -- SITE_DIR OUT_DIR [--threads N]`.
 
@@ -32,7 +34,20 @@ fn render(source: &Path, site: &Path, out: &Path) -> std::io::Result<()> {
         target.pop();
     }
     fs::create_dir_all(&target)?;
-    fs::write(target.join("index.html"), page)
+    overwrite(&target.join("index.html"), page.as_bytes())
+}
+
+/// Writes over the previous build's file in place (or a new one), as `factsheet build` does
+/// with the output before last: no file of the site is deleted and made again.
+fn overwrite(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all(contents)?;
+    file.set_len(contents.len() as u64)
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -75,17 +90,6 @@ fn main() -> std::io::Result<()> {
         .build_global()
         .map_err(std::io::Error::other)?;
     let (site, out) = (PathBuf::from(site), PathBuf::from(out));
-    // The previous output goes first, its folders removed in parallel as the build removes them.
-    if let Ok(entries) = fs::read_dir(&out) {
-        let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        entries.par_iter().for_each(|path| {
-            let _ = if path.is_dir() {
-                fs::remove_dir_all(path)
-            } else {
-                fs::remove_file(path)
-            };
-        });
-    }
     let mut files = Vec::new();
     walk(&site.join("content"), &mut files)?;
     files.sort();

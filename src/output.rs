@@ -196,14 +196,18 @@ impl Staging {
                 .map_err(write_error(&path))
             })
         };
-        let written = match (write(), &self.reused) {
-            (Err(_), Some(_)) => {
-                // The reused folder has a folder where this file goes, or a file where one of
-                // its folders goes: the site's shape changed there.
-                clear_way(&self.path, &path);
-                write()
-            }
-            (result, _) => result,
+        let written = match &self.reused {
+            None => write(),
+            // Most pages are where they were: the file is written over before any folder is
+            // made.
+            Some(_) => overwrite(&path, contents)
+                .or_else(|_| write())
+                .or_else(|_| {
+                    // A folder where this file goes, or a file where one of its folders goes:
+                    // the site's shape changed there.
+                    clear_way(&self.path, &path);
+                    write()
+                }),
         };
         if let (Ok(()), Some(reused)) = (&written, &self.reused) {
             reused
