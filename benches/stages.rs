@@ -9,7 +9,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use factsheet::content::front_matter;
-use factsheet::markdown::render_markdown;
+use factsheet::markdown::{Words, render_markdown};
 
 fn page_text() -> String {
     format!(
@@ -47,7 +47,7 @@ fn front_matter_with_terms(c: &mut Criterion) {
 fn markdown_render(c: &mut Criterion) {
     let body = corpus::page_body(1);
     c.bench_function("markdown: render one page", |b| {
-        b.iter(|| render_markdown(black_box(&body), &|_| Ok(None)))
+        b.iter(|| render_markdown(black_box(&body), &|_| Ok(None), Words::Counted))
     });
     // The same page through pulldown-cmark alone (the floor's work): what factsheet's heading
     // ids, table of contents, word count and checks add on top.
@@ -70,7 +70,7 @@ fn template_render(c: &mut Criterion) {
         ("page.html", "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}<ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a></li>{% endfor %}</ul>{% endblock content %}"),
     ])
     .expect("templates");
-    let rendered = render_markdown(&corpus::page_body(1), &|_| Ok(None));
+    let rendered = render_markdown(&corpus::page_body(1), &|_| Ok(None), Words::Counted);
     let mut context = tera::Context::new();
     let toc: Vec<_> = rendered
         .toc

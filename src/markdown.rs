@@ -177,7 +177,7 @@ pub fn options() -> Options {
 /// Renders Markdown to HTML. Headings without an explicit `{#id}` get one made from their text
 /// and a `#` anchor link; images get `loading="lazy"` and, when `image_size` knows the file,
 /// `width` and `height`; raw links opening a new tab get `rel="noopener"`.
-pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered {
+pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>, words: Words) -> Rendered {
     let mut pass = Pass {
         parser: Parser::new_ext(text, options()).into_offset_iter(),
         held: VecDeque::new(),
@@ -189,6 +189,7 @@ pub fn render_markdown(text: &str, image_size: ImageSizeLookup<'_>) -> Rendered 
         flat_toc: Vec::new(),
         in_code: false,
         previous_level: 1,
+        words,
     };
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, pass.by_ref());
@@ -222,28 +223,28 @@ fn explicit_ids(text: &str) -> HashSet<String> {
         .collect()
 }
 
-/// The 1-based line of a byte offset; the line starts are found only when first asked for
-/// (links and problems need them, most text runs do not).
+/// The 1-based line of a byte offset. Offsets are asked for in increasing order (links and
+/// problems, as the parser meets them), so the newlines are counted on from the last one.
 struct Lines<'t> {
     text: &'t str,
-    starts: Vec<usize>,
+    /// The last offset asked for, and the line it is on.
+    last: (usize, usize),
 }
 
 impl<'t> Lines<'t> {
     fn new(text: &'t str) -> Self {
-        Lines {
-            text,
-            starts: Vec::new(),
-        }
+        Lines { text, last: (0, 1) }
     }
 
     fn of(&mut self, offset: usize) -> usize {
-        if self.starts.is_empty() {
-            self.starts.push(0);
-            self.starts
-                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|at| at + 1));
-        }
-        self.starts.partition_point(|&start| start <= offset)
+        let offset = offset.min(self.text.len());
+        let (from, line) = match self.last {
+            (last, line) if last <= offset => (last, line),
+            _ => (0, 1),
+        };
+        let newlines = memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count();
+        self.last = (offset, line + newlines);
+        line + newlines
     }
 }
 
@@ -264,6 +265,17 @@ struct Pass<'t, 'l, I> {
     flat_toc: Vec<(u8, String, String)>,
     in_code: bool,
     previous_level: u8,
+    words: Words,
+}
+
+/// Whether [`Rendered::word_count`] is counted: only templates that show `word_count` or
+/// `reading_time` need it, and counting is a tenth of the Markdown pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// Words of text outside code are counted.
+    Counted,
+    /// `word_count` stays 0.
+    NotCounted,
 }
 
 impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Pass<'t, '_, I> {
@@ -429,7 +441,7 @@ impl<'t, I: Iterator<Item = (Event<'t>, Range<usize>)>> Iterator for Pass<'t, '_
                 event
             }
             Event::Text(ref words) => {
-                if !self.in_code {
+                if !self.in_code && self.words == Words::Counted {
                     self.rendered.word_count += count_words(words);
                 }
                 event
@@ -710,7 +722,7 @@ mod tests {
     }
 
     fn md(text: &str) -> Rendered {
-        render_markdown(text, &|_| Ok(None))
+        render_markdown(text, &|_| Ok(None), Words::Counted)
     }
 
     #[test]
@@ -727,6 +739,16 @@ mod tests {
             out.html
         );
         assert!(out.html.contains(r#"<h2 id="mine">"#), "{}", out.html);
+    }
+
+    #[test]
+    fn lines_of_offsets_asked_in_any_order_are_counted_from_the_start() {
+        let text = "a\nbb\n\nccc\nd";
+        let mut lines = Lines::new(text);
+        for offset in [0, 2, 1, 5, 6, 7, 3, 11, 12, 40, 0] {
+            let expected = 1 + text[..offset.min(text.len())].matches('\n').count();
+            assert_eq!(lines.of(offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

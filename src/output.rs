@@ -210,6 +210,10 @@ impl Staging {
                 }),
         };
         if let (Ok(()), Some(reused)) = (&written, &self.reused) {
+            let path = match listed_alike(&file.output_path) {
+                true => path,
+                false => lexically_joined(&self.path, &file.output_path),
+            };
             reused
                 .written
                 .lock()
@@ -383,7 +387,37 @@ fn overwrite(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// Whether `folder` is an output factsheet made, on a file system whose names are
 /// case-sensitive: then [`Staging::open`] may reuse it.
 fn reusable(folder: &Path) -> bool {
-    folder.join(OUTPUT_MARKER).is_file() && !folder.join(OUTPUT_MARKER.to_uppercase()).exists()
+    // Windows also separates with `\\`, which `remove_unwritten`'s comparison does not expect;
+    // its file names are case-insensitive anyway (unless a folder is set otherwise).
+    !cfg!(windows)
+        && folder.join(OUTPUT_MARKER).is_file()
+        && !folder.join(OUTPUT_MARKER.to_uppercase()).exists()
+}
+
+/// Whether `output_path` joined to a folder gives the path its listing gives: `/`-separated
+/// names, none empty, `.` or `..`.
+fn listed_alike(output_path: &str) -> bool {
+    output_path
+        .split('/')
+        .all(|name| !matches!(name, "" | "." | "..") && !name.contains('\\'))
+}
+
+/// `folder` joined with `output_path` as its listing names the file: empty names and `.`
+/// dropped, `..` taken back (the reused folder holds no links, so that is where it leads).
+fn lexically_joined(folder: &Path, output_path: &str) -> PathBuf {
+    let mut names: Vec<&str> = Vec::new();
+    for name in output_path.split(['/', '\\']) {
+        match name {
+            "" | "." => {}
+            ".." => {
+                names.pop();
+            }
+            name => names.push(name),
+        }
+    }
+    names
+        .iter()
+        .fold(folder.to_path_buf(), |path, name| path.join(name))
 }
 
 /// The files and folders under `dir` (folders listed after what they hold), found in
@@ -436,23 +470,31 @@ fn clear_way(root: &Path, path: &Path) {
     }
 }
 
+/// `path` as bytes, to compare with paths of the same form.
+fn key(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
 /// Removes from a reused staging folder what the build did not write: pages of the site
 /// before last, and its `static/` files and images, which are copied again after this.
+///
+/// Paths are compared as the bytes the listing gave, which is what `Staging::write` records
+/// ([`listed_alike`] output paths as joined, others [`lexically_joined`]).
 fn remove_unwritten(root: &Path, reused: Reused) -> io::Result<()> {
-    let written: std::collections::HashSet<PathBuf> = reused
+    let written: Vec<PathBuf> = reused
         .written
         .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .collect();
-    let mut kept_dirs: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+        .unwrap_or_else(PoisonError::into_inner);
+    let written_keys: std::collections::HashSet<&[u8]> = written.iter().map(|p| key(p)).collect();
+    let root_len = key(root).len();
+    let mut kept_dirs: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     for file in &written {
-        let mut dir = file.parent();
-        while let Some(folder) = dir.filter(|d| *d != root) {
-            if !kept_dirs.insert(folder) {
+        let mut path = key(file);
+        while let Some(cut) = memchr::memrchr(b'/', path) {
+            path = &path[..cut];
+            if path.len() <= root_len || !kept_dirs.insert(path) {
                 break;
             }
-            dir = folder.parent();
         }
     }
     // Gone already: removed by `clear_way`, or below a folder that is a file now.
@@ -471,12 +513,12 @@ fn remove_unwritten(root: &Path, reused: Reused) -> io::Result<()> {
         .files
         .par_iter()
         // A path written, or now a folder the build wrote into, stays.
-        .filter(|file| !written.contains(*file) && !kept_dirs.contains(file.as_path()))
+        .filter(|file| !written_keys.contains(key(file)) && !kept_dirs.contains(key(file)))
         .try_for_each(|file| gone(fs::remove_file(file)))?;
     let mut stale_dirs: Vec<&PathBuf> = reused
         .dirs
         .iter()
-        .filter(|dir| !kept_dirs.contains(dir.as_path()) && !written.contains(*dir))
+        .filter(|dir| !kept_dirs.contains(key(dir)) && !written_keys.contains(key(dir)))
         .collect();
     // The deepest first, so each is empty when its turn comes.
     stale_dirs.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
@@ -910,6 +952,30 @@ mod tests {
             .collect();
         files.sort();
         files
+    }
+
+    #[test]
+    fn written_paths_are_recorded_as_the_listing_names_them() {
+        assert!(listed_alike("notes/alpha/index.html"));
+        for odd in [
+            "notes//a.html",
+            "./a.html",
+            "a/../b.html",
+            "/a.html",
+            "a/",
+            "a\\b",
+        ] {
+            assert!(!listed_alike(odd), "{odd}");
+        }
+        let folder = Path::new("/out");
+        assert_eq!(
+            lexically_joined(folder, "notes//./x/../a.html"),
+            folder.join("notes").join("a.html")
+        );
+        assert_eq!(
+            lexically_joined(folder, "../../a.html"),
+            folder.join("a.html")
+        );
     }
 
     #[test]

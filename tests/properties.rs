@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use factsheet::content::front_matter;
-use factsheet::markdown::render_markdown;
+use factsheet::markdown::{Words, render_markdown};
 use factsheet::{BuildOptions, facts, images, shortcodes};
 use proptest::prelude::*;
 
@@ -57,7 +57,7 @@ proptest! {
 
     #[test]
     fn markdown_never_panics(text in content_like()) {
-        let rendered = render_markdown(&text, &|_| Ok(Some((1, 1))));
+        let rendered = render_markdown(&text, &|_| Ok(Some((1, 1))), Words::Counted);
         prop_assert!(rendered.html.len() <= text.len() * 40 + 1024);
     }
 

@@ -5,6 +5,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = factsheet::markdown::render_markdown(text, &|_| Some((1, 1)));
+        let _ = factsheet::markdown::render_markdown(
+            text,
+            &|_| Ok(Some((1, 1))),
+            factsheet::markdown::Words::Counted,
+        );
     }
 });

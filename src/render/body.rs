@@ -4,15 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use tera::Tera;
-
 use super::MarkdownReads;
-use super::templates::recording_reads;
+use super::templates::{Templates, recording_reads};
 use crate::config::Config;
 use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
-use crate::markdown::{ProblemKind, Rendered, TocEntry, render_markdown};
+use crate::markdown::{ProblemKind, Rendered, TocEntry, Words, render_markdown};
 use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
 use crate::slash::slashed;
@@ -24,9 +22,9 @@ use crate::url::join_url;
 pub fn render_body(
     page: &Page,
     root: &Path,
-    tera: &Tera,
+    templates: &Templates,
 ) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
-    render_text(page, &page.body, root, tera)
+    render_text(page, &page.body, root, templates)
 }
 
 /// [`render_body`] of `body`, the page's Markdown taken out of it.
@@ -34,8 +32,9 @@ pub fn render_text(
     page: &Page,
     body: &str,
     root: &Path,
-    tera: &Tera,
+    templates: &Templates,
 ) -> Result<(Rendered, MarkdownReads), Vec<Error>> {
+    let tera = &templates.tera;
     let calls_shortcodes = body.contains("{{") || body.contains("{%");
     let (expanded, shortcode_reads) = if calls_shortcodes {
         let (expanded, reads) = recording_reads(|| {
@@ -55,7 +54,14 @@ pub fn render_text(
     })?;
     let images = std::cell::RefCell::new(Vec::new());
     let lookup = |src: &str| local_image_size(root, page, src, &mut images.borrow_mut());
-    let rendered = render_markdown(&expanded, &lookup);
+    let words = match ["word_count", "reading_time"]
+        .iter()
+        .any(|field| templates.needs.page_fields.wants(field))
+    {
+        true => Words::Counted,
+        false => Words::NotCounted,
+    };
+    let rendered = render_markdown(&expanded, &lookup, words);
     // Block shortcodes keep the line count, so lines in the expanded text are lines of the body.
     if !rendered.errors.is_empty() {
         return Err(rendered

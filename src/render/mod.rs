@@ -211,7 +211,7 @@ pub fn render_markdown(
     let pages: Vec<&Page> = site.all_pages().collect();
     selected
         .par_iter()
-        .map(|&index| body::render_body(pages[index], root, &templates.tera))
+        .map(|&index| body::render_body(pages[index], root, templates))
         .collect()
 }
 
@@ -699,7 +699,7 @@ fn render_in_steps(
             .par_iter()
             .map(|page| {
                 let body = crate::content::read_body(root, page).map_err(|e| vec![e])?;
-                body::render_text(page, &body, root, &templates.tera)
+                body::render_text(page, &body, root, templates)
             })
             .collect(),
     };
@@ -760,7 +760,7 @@ fn render_in_one_pass(
         .map(|(index, &page)| {
             let text = crate::content::read_body(root, page)
                 .map_err(|e| vec![e])
-                .and_then(|body| body::render_text(page, &body, root, &templates.tera));
+                .and_then(|body| body::render_text(page, &body, root, templates));
             let (mut rendered, reads) = match text {
                 Ok(done) => done,
                 Err(page_errors) => {

@@ -334,7 +334,8 @@ fn register_trans(tera: &mut Tera, config: &Config, strings: crate::i18n::String
 /// `{{ text | markdown }}`: Markdown from front matter or data, rendered as safe HTML; markup
 /// the Markdown stage refuses (a heading id with a quote) fails the render with its line.
 fn markdown_filter(text: &str, _: Kwargs, _: &State) -> tera::TeraResult<tera::Value> {
-    let rendered = crate::markdown::render_markdown(text, &|_| Ok(None));
+    let rendered =
+        crate::markdown::render_markdown(text, &|_| Ok(None), crate::markdown::Words::NotCounted);
     match rendered.errors.first() {
         Some(refused) => Err(tera::Error::message(format!(
             "the `markdown` filter refused line {} of its text: {}; {}",
