@@ -265,6 +265,9 @@ pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
     if split.front_matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
+    if let Some(front) = plain_front_matter(split.front_matter) {
+        return Ok(front);
+    }
     // Dates are parsed here too (`Date` refuses what is not one), so a bad one is reported
     // with its own line.
     yaml::from_str(split.front_matter).map_err(|err| {
@@ -277,9 +280,144 @@ pub fn parse(file: &Path, split: &Split<'_>) -> Result<FrontMatter, Error> {
     })
 }
 
+/// Front matter of the plainest form read without the YAML parser, which costs a large
+/// site's build more than any other step of loading a page: lines `key: value` for `title`
+/// and `description` (words: letters, digits, spaces and `-_.,()/'`, starting with a letter),
+/// `date` (a day, `YYYY-MM-DD`), `weight` (a whole number) and `draft` (`true` or `false`),
+/// each key once, blank lines between. Anything else, including every mistake, gives `None`
+/// and goes to the YAML parser, which reads it the same way or reports it with its line (the
+/// tests compare the two readings).
+fn plain_front_matter(text: &str) -> Option<FrontMatter> {
+    let mut front = FrontMatter::default();
+    let mut seen = [false; 5];
+    for line in text.split('\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let (key, value) = line.split_once(": ")?;
+        let value = value.trim_end_matches(' ');
+        let slot = match key {
+            "title" => 0,
+            "description" => 1,
+            "date" => 2,
+            "weight" => 3,
+            "draft" => 4,
+            _ => return None,
+        };
+        if std::mem::replace(&mut seen[slot], true) {
+            return None; // said twice: YAML names the line
+        }
+        match slot {
+            0 => front.title = Some(plain_words(value)?.to_string()),
+            1 => front.description = Some(plain_words(value)?.to_string()),
+            2 => front.date = Some(plain_day(value)?),
+            3 => front.weight = Some(plain_whole_number(value)?),
+            _ => {
+                front.draft = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(front)
+}
+
+/// `value` when YAML reads it as this very text: starts with a letter, holds only letters,
+/// digits, spaces and `-_.,()/'`, and is not a word YAML gives a meaning (`null`, `true`…).
+fn plain_words(value: &str) -> Option<&str> {
+    let starts_with_letter = value.starts_with(char::is_alphabetic);
+    let words = value.chars().all(|c| {
+        c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',' | '(' | ')' | '/' | '\'')
+    });
+    let meaningful = matches!(
+        value,
+        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+    );
+    (starts_with_letter && words && !meaningful).then_some(value)
+}
+
+/// A day written `YYYY-MM-DD` that is one.
+fn plain_day(value: &str) -> Option<Date> {
+    let shape = value.len() == 10
+        && value.bytes().enumerate().all(|(at, b)| match at {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape.then(|| Date::parse(value).ok()).flatten()
+}
+
+/// A whole number as YAML writes one in decimal, without a leading zero or `+`.
+fn plain_whole_number(value: &str) -> Option<i64> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let plain = !digits.is_empty()
+        && digits.len() <= 18
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && value != "-0";
+    plain.then(|| value.parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_front_matter_is_read_as_yaml_reads_it_and_anything_else_is_left_to_yaml() {
+        let plain = [
+            "title: Page 0\ndate: 2021-02-01\nweight: 0\n",
+            "title: Цифровой Алматы 2021\ndescription: Forum, 5 Feb (Almaty) - a/b 'x'\n",
+            "\ntitle: A   spaced  title   \n\ndraft: true\nweight: -42\n",
+            "draft: false\nweight: 123456789012345678\ndate: 2020-02-29\n",
+            "title: No\ndescription: yes\n",
+        ];
+        let left_to_yaml = [
+            "title: null\n",
+            "title: True\n",
+            "title: 2021\n",
+            "title: a: b\n",
+            "title: a #comment\n",
+            "title: \"quoted\"\n",
+            "title:  two spaces\n",
+            "title: a\n  continued\n",
+            "title: a\ntitle: b\n",
+            "# comment\ntitle: a\n",
+            "title: tab\there\n",
+            "title:\n",
+            "weight: 007\n",
+            "weight: +7\n",
+            "weight: -0\n",
+            "weight: 1.5\n",
+            "weight: 1234567890123456789\n",
+            "draft: yes\n",
+            "draft: True\n",
+            "date: 2021-02-30\n",
+            "date: 2021-2-5\n",
+            "date: 2021-02-05T10:00:00Z\n",
+            "topics: [a]\n",
+            "extra:\n  a: 1\n",
+            "title: emoji 🙂\n",
+            "title: ~\n",
+            " title: indented\n",
+        ];
+        let yaml_reading = |text: &str| -> Result<String, String> {
+            yaml::from_str::<FrontMatter>(text)
+                .map(|front| serde_json::to_string(&front).unwrap_or_default())
+                .map_err(|err| format!("{err:?}"))
+        };
+        for text in plain {
+            let fast = plain_front_matter(text).unwrap_or_else(|| panic!("plain: {text:?}"));
+            assert_eq!(
+                Ok(serde_json::to_string(&fast).unwrap_or_default()),
+                yaml_reading(text),
+                "{text:?}"
+            );
+        }
+        for text in left_to_yaml {
+            assert!(plain_front_matter(text).is_none(), "left to YAML: {text:?}");
+        }
+    }
 
     #[test]
     fn splits_front_matter_and_body_with_line_numbers() {
