@@ -749,72 +749,102 @@ pub fn collisions(
     og_images: &[OgImage],
     handouts: &[Handout],
 ) -> Vec<Error> {
-    let mut writers: Vec<(String, String)> = Vec::new();
-    for file in files {
-        let origin = match &file.source {
-            Some(source) => crate::slash::shown(source),
-            None if file.output_path.ends_with(".html") => {
-                format!("templates/{}", file.output_path)
+    // Who writes each path is described only for the paths in an error: a large site has
+    // tens of thousands of files, and none of them collide.
+    enum Writer<'a> {
+        Rendered(&'a RenderedFile),
+        Described(String),
+    }
+    impl Writer<'_> {
+        fn describe(&self) -> String {
+            match self {
+                Writer::Rendered(file) => match &file.source {
+                    Some(source) => crate::slash::shown(source),
+                    None if file.output_path.ends_with(".html") => {
+                        format!("templates/{}", file.output_path)
+                    }
+                    None => format!("the generated {}", file.output_path),
+                },
+                Writer::Described(origin) => origin.clone(),
             }
-            None => format!("the generated {}", file.output_path),
-        };
-        writers.push((file.output_path.clone(), origin));
+        }
+    }
+    let mut writers: Vec<(std::borrow::Cow<'_, str>, Writer<'_>)> = Vec::new();
+    for file in files {
+        writers.push((file.output_path.as_str().into(), Writer::Rendered(file)));
     }
     for (source, output_path) in assets {
-        writers.push((output_path.clone(), crate::slash::shown(source)));
+        writers.push((
+            output_path.as_str().into(),
+            Writer::Described(crate::slash::shown(source)),
+        ));
     }
     for image in og_images {
-        writers.push((image.output_path.clone(), "a social preview image".into()));
+        writers.push((
+            image.output_path.as_str().into(),
+            Writer::Described("a social preview image".into()),
+        ));
     }
     for handout in handouts {
         writers.push((
-            handout.output_path.clone(),
-            format!(
+            handout.output_path.as_str().into(),
+            Writer::Described(format!(
                 "the handout drawn from templates/{}",
                 crate::handout::TEMPLATE
-            ),
+            )),
         ));
     }
     let (static_files, mut errors) = site_files(root, STATIC_DIR);
     for relative in static_files {
         let inside = relative.strip_prefix(STATIC_DIR).unwrap_or(&relative);
         writers.push((
-            crate::slash::slashed(inside),
-            crate::slash::shown(&relative),
+            crate::slash::slashed(inside).into(),
+            Writer::Described(crate::slash::shown(&relative)),
         ));
     }
     writers.push((
-        OUTPUT_MARKER.to_string(),
-        "factsheet's own marker file".into(),
+        OUTPUT_MARKER.into(),
+        Writer::Described("factsheet's own marker file".into()),
     ));
+    // Letter case ignored, as macOS and Windows ignore it.
+    let folded = |path: &str| -> String {
+        match path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii() {
+            true => path.to_lowercase(),
+            false => path.to_string(),
+        }
+    };
 
-    let mut by_path: std::collections::HashMap<String, (&str, &str)> = Default::default();
-    for (output, origin) in &writers {
-        if let Some((first_output, first)) = by_path.insert(output.to_lowercase(), (output, origin))
-        {
+    let mut by_path: std::collections::HashMap<String, (&str, &Writer<'_>)> = Default::default();
+    for (output, writer) in &writers {
+        if let Some((first_output, first)) = by_path.insert(folded(output), (output, writer)) {
             errors.push(Error::OutputCollision {
-                first: first.to_string(),
+                first: first.describe(),
                 first_output: first_output.to_string(),
-                second: origin.clone(),
-                second_output: output.clone(),
+                second: writer.describe(),
+                second_output: output.to_string(),
             });
         }
     }
     // A file where another input needs a folder (`static/notes` against `notes/index.html`),
     // reported once per folder.
     let mut reported = std::collections::HashSet::new();
-    for (output, origin) in &writers {
-        let mut folder = output.as_str();
+    let mut looked_at: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (output, writer) in &writers {
+        let mut folder: &str = output;
         while let Some((parent, _)) = folder.rsplit_once('/') {
             folder = parent;
-            let key = folder.to_lowercase();
-            if let Some((file_output, file_origin)) = by_path.get(&key)
+            // Its parents were looked at with it.
+            if !looked_at.insert(folder) {
+                break;
+            }
+            let key = folded(folder);
+            if let Some((file_output, file_writer)) = by_path.get(&key)
                 && reported.insert(key)
             {
                 errors.push(Error::FileWhereFolderNeeded {
-                    file: file_origin.to_string(),
+                    file: file_writer.describe(),
                     output: file_output.to_string(),
-                    needs_folder: origin.clone(),
+                    needs_folder: writer.describe(),
                 });
             }
         }

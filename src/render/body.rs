@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::MarkdownReads;
 use super::templates::{Templates, recording_reads};
 use crate::config::Config;
@@ -203,12 +205,18 @@ impl LinkTargets {
         if linked.is_empty() {
             return;
         }
-        for (page, rendered) in pages {
-            let key = link_key(&page.file);
-            if linked.contains(&key)
-                && let Some((_, ids)) = self.by_file.get_mut(&key)
-            {
-                *ids = heading_ids(rendered);
+        // Every page of a large site may be linked to: its key and ids are made on all cores.
+        let pages: Vec<(&Page, &Rendered)> = pages.collect();
+        let anchors: Vec<(String, BTreeSet<String>)> = pages
+            .par_iter()
+            .filter_map(|(page, rendered)| {
+                let key = link_key(&page.file);
+                linked.contains(&key).then(|| (key, heading_ids(rendered)))
+            })
+            .collect();
+        for (key, anchors) in anchors {
+            if let Some((_, ids)) = self.by_file.get_mut(&key) {
+                *ids = anchors;
             }
         }
     }
