@@ -3,7 +3,8 @@
 # threads as the build, and on one) on the same generated corpus, on tmpfs and on disk, and
 # their peak memory (GNU time). benches/rounds.py times the tools in rounds (each once a round,
 # the order rotating), so this machine's drift is shared by all of them; dirty pages are
-# flushed before every build.
+# flushed before every build. Two warm-up rounds: factsheet's second build is the first to
+# write over the output before last, as every rebuild after it does.
 #
 #   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000 100000"] [--runs 5]
 #                      [--large-runs 3] [--disk DIR]
@@ -72,7 +73,7 @@ for where in tmpfs disk; do
     done
     n_runs=$runs
     [ "$n" -ge 50000 ] && n_runs=$large_runs
-    python3 benches/rounds.py --runs "$n_runs" --warmup 1 --sync --json "$results/$where-$n.json" "${commands[@]}"
+    python3 benches/rounds.py --runs "$n_runs" --warmup 2 --sync --json "$results/$where-$n.json" "${commands[@]}"
     for name in "${!command_of[@]}"; do
       # shellcheck disable=SC2086
       /usr/bin/time -f %M -o "$results/$where-$n-$name.rss" ${command_of[$name]} >/dev/null 2>&1
