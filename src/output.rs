@@ -133,8 +133,9 @@ struct Reused {
 }
 
 impl Staging {
-    /// Makes the staging folder of `target` (checked by [`check_output_dir`]), removing what
-    /// an interrupted build left beside it.
+    /// Makes the staging folder of `target` (checked by [`check_output_dir`]): the output
+    /// before last, renamed and listed, when it may be reused ([`reusable`]), else a fresh
+    /// folder; what an interrupted build left beside it is removed.
     pub fn open(target: &Path) -> Result<Staging, Error> {
         let name = target
             .file_name()
@@ -187,26 +188,22 @@ impl Staging {
     pub fn write(&self, file: &RenderedFile) -> Result<(), Error> {
         let path = self.path.join(&file.output_path);
         let contents = file.contents.as_bytes();
-        let write = || {
-            create_parent(&path).and_then(|()| {
-                match self.reused {
-                    None => fs::write(&path, contents),
-                    Some(_) => overwrite(&path, contents),
-                }
-                .map_err(write_error(&path))
-            })
+        // Makes the file's folder if needed, then writes the file with `write_file`.
+        let put = |write_file: fn(&Path, &[u8]) -> io::Result<()>| {
+            create_parent(&path)
+                .and_then(|()| write_file(&path, contents).map_err(write_error(&path)))
         };
         let written = match &self.reused {
-            None => write(),
+            None => put(|path, contents| fs::write(path, contents)),
             // Most pages are where they were: the file is written over before any folder is
             // made.
             Some(_) => overwrite(&path, contents)
-                .or_else(|_| write())
+                .or_else(|_| put(overwrite))
                 .or_else(|_| {
                     // A folder where this file goes, or a file where one of its folders goes:
                     // the site's shape changed there.
                     clear_way(&self.path, &path);
-                    write()
+                    put(overwrite)
                 }),
         };
         if let (Ok(()), Some(reused)) = (&written, &self.reused) {
