@@ -2,10 +2,14 @@
 //! then swap it in, so a failed build never leaves a half-written site. The staging folder is
 //! the output before last, kept after the swap and overwritten in place by the next build.
 
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::thread::JoinHandle;
 
 use rayon::prelude::*;
 
@@ -123,13 +127,137 @@ pub struct Staging {
     reused: Option<Reused>,
 }
 
-/// What a reused staging folder held when the build began, and the files written into it
-/// since; the rest is removed before the swap.
-#[derive(Debug, Default)]
+/// The output before last, reused as the staging folder. What it held is listed on a thread of
+/// its own while the site loads (a 100,000-page output takes a core a third of a second); the
+/// first write waits for the listing, which also removes any link, so nothing is written
+/// through one.
+#[derive(Debug)]
 struct Reused {
-    files: Vec<PathBuf>,
-    dirs: Vec<PathBuf>,
-    written: Mutex<Vec<PathBuf>>,
+    lister: Mutex<Option<JoinHandle<io::Result<Listing>>>>,
+    listing: OnceLock<io::Result<Listing>>,
+}
+
+/// The files and folders of a reused staging folder when the build began, by their paths
+/// relative to it (`/`-separated), each marked once the build writes it or into it; the
+/// entries left unmarked are removed before the swap.
+#[derive(Debug, Default)]
+struct Listing {
+    entries: HashMap<Box<OsStr>, Listed>,
+}
+
+#[derive(Debug)]
+struct Listed {
+    is_dir: bool,
+    kept: AtomicBool,
+}
+
+impl Reused {
+    /// Starts listing `folder`; lists it on first use when no thread can be started.
+    fn start(folder: PathBuf) -> Reused {
+        let lister = std::thread::Builder::new()
+            .name("factsheet-listing".into())
+            .spawn(move || Listing::of(&folder))
+            .ok();
+        Reused {
+            lister: Mutex::new(lister),
+            listing: OnceLock::new(),
+        }
+    }
+
+    /// The listing of `folder`, once it is taken. Should it fail, the folder is emptied
+    /// instead, so that nothing of the output before last stays unseen.
+    fn listing(&self, folder: &Path) -> io::Result<&Listing> {
+        let listing = self.listing.get_or_init(|| {
+            let lister = self
+                .lister
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let listed = match lister {
+                Some(lister) => lister
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("listing the folder failed"))),
+                None => Listing::of(folder),
+            };
+            listed.or_else(|_| {
+                fs::remove_dir_all(folder)?;
+                fs::create_dir(folder)?;
+                Ok(Listing::default())
+            })
+        });
+        listing
+            .as_ref()
+            .map_err(|err| io::Error::new(err.kind(), err.to_string()))
+    }
+
+    /// Waits for the listing thread, if it still runs, so the folder can be removed.
+    fn wait(&self) {
+        let lister = self
+            .lister
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(lister) = lister {
+            let _ = lister.join();
+        }
+    }
+}
+
+impl Listing {
+    /// Lists `folder` on this thread, with the entry types readdir gives (no `stat` per
+    /// file); anything neither file nor folder (a link someone made) is removed.
+    fn of(folder: &Path) -> io::Result<Listing> {
+        let mut entries = HashMap::new();
+        let mut pending: Vec<(PathBuf, OsString)> = vec![(folder.to_path_buf(), OsString::new())];
+        while let Some((dir, prefix)) = pending.pop() {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let kind = entry.file_type()?;
+                let mut key = prefix.clone();
+                if !key.is_empty() {
+                    key.push("/");
+                }
+                key.push(entry.file_name());
+                if kind.is_dir() {
+                    pending.push((entry.path(), key.clone()));
+                } else if !kind.is_file() {
+                    let path = entry.path();
+                    fs::remove_file(&path).or_else(|_| fs::remove_dir(&path))?;
+                    continue;
+                }
+                let listed = Listed {
+                    is_dir: kind.is_dir(),
+                    kept: AtomicBool::new(false),
+                };
+                entries.insert(key.into_boxed_os_str(), listed);
+            }
+        }
+        Ok(Listing { entries })
+    }
+
+    /// Marks the file at `output_path` and the folders it is in as written: they stay.
+    fn keep(&self, output_path: &str) {
+        let normalized;
+        let mut path = match listed_alike(output_path) {
+            true => output_path,
+            false => {
+                normalized = lexically_normal(output_path);
+                normalized.as_str()
+            }
+        };
+        if let Some(listed) = self.entries.get(OsStr::new(path)) {
+            listed.kept.store(true, Ordering::Relaxed);
+        }
+        while let Some(cut) = path.rfind('/') {
+            path = &path[..cut];
+            // A folder marked already has its own folders marked (or being marked).
+            if let Some(listed) = self.entries.get(OsStr::new(path))
+                && listed.kept.swap(true, Ordering::Relaxed)
+            {
+                break;
+            }
+        }
+    }
 }
 
 impl Staging {
@@ -155,17 +283,8 @@ impl Staging {
         if path.exists() {
             remove(&path)?;
         }
-        let reused = reusable(&retired)
-            .then(|| fs::rename(&retired, &path).ok())
-            .flatten()
-            .and_then(|()| match list_for_reuse(&path) {
-                Ok((files, dirs)) => Some(Reused {
-                    files,
-                    dirs,
-                    written: Mutex::default(),
-                }),
-                Err(_) => None,
-            });
+        let reused = (reusable(&retired) && fs::rename(&retired, &path).is_ok())
+            .then(|| Reused::start(path.clone()));
         if reused.is_none() {
             for leftover in [&path, &retired] {
                 if leftover.exists() {
@@ -195,28 +314,24 @@ impl Staging {
         };
         let written = match &self.reused {
             None => put(|path, contents| fs::write(path, contents)),
-            // Most pages are where they were: the file is written over before any folder is
-            // made.
-            Some(_) => overwrite(&path, contents)
-                .or_else(|_| put(overwrite))
-                .or_else(|_| {
-                    // A folder where this file goes, or a file where one of its folders goes:
-                    // the site's shape changed there.
-                    clear_way(&self.path, &path);
-                    put(overwrite)
+            Some(reused) => reused
+                .listing(&self.path)
+                .map_err(write_error(&self.path))
+                .and_then(|listing| {
+                    // Most pages are where they were: the file is written over before any
+                    // folder is made.
+                    overwrite(&path, contents)
+                        .or_else(|_| put(overwrite))
+                        .or_else(|_| {
+                            // A folder where this file goes, or a file where one of its
+                            // folders goes: the site's shape changed there.
+                            clear_way(&self.path, &path);
+                            put(overwrite)
+                        })?;
+                    listing.keep(&file.output_path);
+                    Ok(())
                 }),
         };
-        if let (Ok(()), Some(reused)) = (&written, &self.reused) {
-            let path = match listed_alike(&file.output_path) {
-                true => path,
-                false => lexically_joined(&self.path, &file.output_path),
-            };
-            reused
-                .written
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(path);
-        }
         written.map_err(|err| renamed_in_error(err, &self.path, &self.target))
     }
 
@@ -231,7 +346,9 @@ impl Staging {
     ) -> Result<Drawn, Error> {
         let (staging, target) = (self.path.as_path(), self.target.as_path());
         if let Some(reused) = self.reused.take() {
-            remove_unwritten(staging, reused)
+            reused
+                .listing(staging)
+                .and_then(|listing| remove_unwritten(staging, listing))
                 .map_err(|err| renamed_in_error(write_error(staging)(err), staging, target))?;
         }
         let drawn = fill_staging(root, staging, assets)
@@ -256,6 +373,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.completed {
+            if let Some(reused) = &self.reused {
+                reused.wait();
+            }
             let _ = fs::remove_dir_all(&self.path);
         }
     }
@@ -399,9 +519,9 @@ fn listed_alike(output_path: &str) -> bool {
         .all(|name| !matches!(name, "" | "." | "..") && !name.contains('\\'))
 }
 
-/// `folder` joined with `output_path` as its listing names the file: empty names and `.`
-/// dropped, `..` taken back (the reused folder holds no links, so that is where it leads).
-fn lexically_joined(folder: &Path, output_path: &str) -> PathBuf {
+/// `output_path` as the listing names the file: empty names and `.` dropped, `..` taken back
+/// (the reused folder holds no links, so that is where it leads).
+fn lexically_normal(output_path: &str) -> String {
     let mut names: Vec<&str> = Vec::new();
     for name in output_path.split(['/', '\\']) {
         match name {
@@ -412,40 +532,7 @@ fn lexically_joined(folder: &Path, output_path: &str) -> PathBuf {
             name => names.push(name),
         }
     }
-    names
-        .iter()
-        .fold(folder.to_path_buf(), |path, name| path.join(name))
-}
-
-/// The files and folders under `dir` (folders listed after what they hold), found in
-/// parallel with the entry types from the listing; anything else (a link someone made) is
-/// removed, so that no write follows it out of the folder.
-fn list_for_reuse(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let entries: Vec<(PathBuf, fs::FileType)> = fs::read_dir(dir)?
-        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
-        .collect::<io::Result<_>>()?;
-    entries
-        .into_par_iter()
-        .map(|(path, kind)| {
-            if kind.is_dir() {
-                let (files, mut dirs) = list_for_reuse(&path)?;
-                dirs.push(path);
-                Ok((files, dirs))
-            } else if kind.is_file() {
-                Ok((vec![path], Vec::new()))
-            } else {
-                fs::remove_file(&path).or_else(|_| fs::remove_dir(&path))?;
-                Ok((Vec::new(), Vec::new()))
-            }
-        })
-        .try_reduce(
-            || (Vec::new(), Vec::new()),
-            |(mut files, mut dirs), (more_files, more_dirs)| {
-                files.extend(more_files);
-                dirs.extend(more_dirs);
-                Ok((files, dirs))
-            },
-        )
+    names.join("/")
 }
 
 /// Makes room for the file `path` in a reused folder `root`: removes a folder standing where
@@ -467,33 +554,23 @@ fn clear_way(root: &Path, path: &Path) {
     }
 }
 
-/// `path` as bytes, to compare with paths of the same form.
-fn key(path: &Path) -> &[u8] {
-    path.as_os_str().as_encoded_bytes()
-}
-
 /// Removes from a reused staging folder what the build did not write: pages of the site
 /// before last, and its `static/` files and images, which are copied again after this.
-///
-/// Paths are compared as the bytes the listing gave, which is what `Staging::write` records
-/// ([`listed_alike`] output paths as joined, others [`lexically_joined`]).
-fn remove_unwritten(root: &Path, reused: Reused) -> io::Result<()> {
-    let written: Vec<PathBuf> = reused
-        .written
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    let written_keys: std::collections::HashSet<&[u8]> = written.iter().map(|p| key(p)).collect();
-    let root_len = key(root).len();
-    let mut kept_dirs: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    for file in &written {
-        let mut path = key(file);
-        while let Some(cut) = memchr::memrchr(b'/', path) {
-            path = &path[..cut];
-            if path.len() <= root_len || !kept_dirs.insert(path) {
-                break;
-            }
-        }
-    }
+fn remove_unwritten(folder: &Path, listing: &Listing) -> io::Result<()> {
+    let stale = || {
+        listing
+            .entries
+            .iter()
+            .filter(|(_, listed)| !listed.kept.load(Ordering::Relaxed))
+    };
+    let stale_files: Vec<&OsStr> = stale()
+        .filter(|(_, listed)| !listed.is_dir)
+        .map(|(path, _)| &**path)
+        .collect();
+    let mut stale_dirs: Vec<&OsStr> = stale()
+        .filter(|(_, listed)| listed.is_dir)
+        .map(|(path, _)| &**path)
+        .collect();
     // Gone already: removed by `clear_way`, or below a folder that is a file now.
     let gone = |result: io::Result<()>| match result {
         Err(err)
@@ -506,22 +583,14 @@ fn remove_unwritten(root: &Path, reused: Reused) -> io::Result<()> {
         }
         _ => Ok(()),
     };
-    reused
-        .files
+    stale_files
         .par_iter()
-        // A path written, or now a folder the build wrote into, stays.
-        .filter(|file| !written_keys.contains(key(file)) && !kept_dirs.contains(key(file)))
-        .try_for_each(|file| gone(fs::remove_file(file)))?;
-    let mut stale_dirs: Vec<&PathBuf> = reused
-        .dirs
-        .iter()
-        .filter(|dir| !kept_dirs.contains(key(dir)) && !written_keys.contains(key(dir)))
-        .collect();
+        .try_for_each(|file| gone(fs::remove_file(folder.join(file))))?;
     // The deepest first, so each is empty when its turn comes.
-    stale_dirs.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+    stale_dirs.sort_by_key(|dir| std::cmp::Reverse(Path::new(dir).components().count()));
     stale_dirs
         .into_iter()
-        .try_for_each(|dir| gone(fs::remove_dir_all(dir)))
+        .try_for_each(|dir| gone(fs::remove_dir_all(folder.join(dir))))
 }
 
 /// The fallback swap: each entry of `target` is moved into `retired`, then each entry of
@@ -994,15 +1063,9 @@ mod tests {
         ] {
             assert!(!listed_alike(odd), "{odd}");
         }
-        let folder = Path::new("/out");
-        assert_eq!(
-            lexically_joined(folder, "notes//./x/../a.html"),
-            folder.join("notes").join("a.html")
-        );
-        assert_eq!(
-            lexically_joined(folder, "../../a.html"),
-            folder.join("a.html")
-        );
+        assert_eq!(lexically_normal("notes//./x/../a.html"), "notes/a.html");
+        assert_eq!(lexically_normal("../../a.html"), "a.html");
+        assert_eq!(lexically_normal("a\\b"), "a/b");
     }
 
     #[test]
@@ -1089,6 +1152,12 @@ mod tests {
                 "the file was overwritten, not made again"
             );
         }
+        // A build that fails before writing anything, while the output before last is still
+        // being listed, leaves the output as it was and no staging folder.
+        drop(Staging::open(&target).expect("open"));
+        assert_eq!(files_in(&target), expected);
+        assert!(!dir.path().join(".public.factsheet-new").exists());
+        build_once(&root, &target, &third, true);
         // A failed build that reused the output before last leaves the output as it was.
         build_once(&root, &target, &[("index.html", "broken")], false);
         assert_eq!(files_in(&target), expected);

@@ -626,7 +626,8 @@ fn check_originals(
 }
 
 fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
-    let mut owners: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut owners: std::collections::HashMap<&str, &Path> =
+        std::collections::HashMap::with_capacity(pages.len() + sections.len());
     for section in sections.values() {
         owners.insert(&section.path, &section.file);
     }

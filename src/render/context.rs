@@ -355,7 +355,11 @@ pub fn site_context<'a>(
     lang: &str,
     strings: &'a crate::i18n::Strings,
 ) -> SiteContext<'a> {
-    let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == lang).collect();
+    // Only the pages with figures or quotes, sorted: the order is theirs in a sort of all.
+    let mut pages: Vec<&Page> = site
+        .all_pages()
+        .filter(|p| p.lang == lang && !(p.front.figures.is_empty() && p.front.quotes.is_empty()))
+        .collect();
     pages.sort_by(|a, b| listing_order(a, b));
     SiteContext {
         config,
