@@ -873,14 +873,15 @@ pub fn collisions(
         Writer::Described("factsheet's own marker file".into()),
     ));
     // Letter case ignored, as macOS and Windows ignore it.
-    let folded = |path: &str| -> String {
+    fn folded(path: &str) -> std::borrow::Cow<'_, str> {
         match path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii() {
-            true => path.to_lowercase(),
-            false => path.to_string(),
+            true => path.to_lowercase().into(),
+            false => path.into(),
         }
-    };
+    }
 
-    let mut by_path: std::collections::HashMap<String, (&str, &Writer<'_>)> = Default::default();
+    let mut by_path: std::collections::HashMap<std::borrow::Cow<'_, str>, (&str, &Writer<'_>)> =
+        std::collections::HashMap::with_capacity(writers.len());
     for (output, writer) in &writers {
         if let Some((first_output, first)) = by_path.insert(folded(output), (output, writer)) {
             errors.push(Error::OutputCollision {
@@ -894,7 +895,8 @@ pub fn collisions(
     // A file where another input needs a folder (`static/notes` against `notes/index.html`),
     // reported once per folder.
     let mut reported = std::collections::HashSet::new();
-    let mut looked_at: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut looked_at: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(writers.len());
     for (output, writer) in &writers {
         let mut folder: &str = output;
         while let Some((parent, _)) = folder.rsplit_once('/') {
@@ -904,7 +906,7 @@ pub fn collisions(
                 break;
             }
             let key = folded(folder);
-            if let Some((file_output, file_writer)) = by_path.get(&key)
+            if let Some((file_output, file_writer)) = by_path.get(key.as_ref())
                 && reported.insert(key)
             {
                 errors.push(Error::FileWhereFolderNeeded {

@@ -226,6 +226,7 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &LoadRules) -> (S
         .map(|file| load_file(root, file, languages))
         .collect();
     let mut draft_keys: Vec<String> = Vec::new();
+    pages.reserve(loaded.len());
     for result in loaded {
         let Some((page, is_section)) = result.map_err(|e| errors.push(e)).ok() else {
             continue;

@@ -180,7 +180,11 @@ impl LinkTargets {
         linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
     ) -> LinkTargets {
         let linked = linked_files(linking);
-        let by_file = pages
+        // Every file of a large site is a target: the entries are made on all cores, the
+        // index is built from them at once.
+        let pages: Vec<(&Page, &Rendered)> = pages.collect();
+        let entries: Vec<_> = pages
+            .par_iter()
             .map(|(page, rendered)| {
                 let key = link_key(&page.file);
                 let ids = if linked.contains(&key) {
@@ -191,7 +195,9 @@ impl LinkTargets {
                 (key, (page.path.clone(), ids))
             })
             .collect();
-        LinkTargets { by_file }
+        LinkTargets {
+            by_file: entries.into_iter().collect(),
+        }
     }
 
     /// Adds the anchors of the files `linking` links to, now that `pages` are rendered, to
