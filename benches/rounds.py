@@ -3,12 +3,15 @@
 rotates from round to round, so a slow stretch of a noisy machine is shared by all of them
 instead of landing on whichever tool a back-to-back runner (hyperfine) was timing then.
 
-    rounds.py --runs 5 [--warmup 1] [--sync] --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
+    rounds.py --runs 5 [--warmup 1] [--sync] [--blocks] --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
 
 Each build's wall time is taken around the process (perf_counter, from spawn to exit).
 (Peak memory is measured apart, with GNU time: a child forked from Python starts with
 Python's memory, which the kernel counts in its peak.) --sync flushes the page cache's dirty data before every build, so a build on
-disk does not start by waiting for the write-back of the one before it. OUT gets
+disk does not start by waiting for the write-back of the one before it. --blocks gives up the
+rounds: each command's warm-ups and timed builds run back to back, as a user's rebuilds do (on
+disk, another tool's build between two of them empties the page cache of their files; see
+compare.sh). OUT gets
 {"NAME": {"command": ..., "times": [s, ...]}} with every timed run."""
 
 import argparse
@@ -35,6 +38,7 @@ def main():
     parser.add_argument("--runs", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--sync", action="store_true")
+    parser.add_argument("--blocks", action="store_true")
     parser.add_argument("--json", required=True)
     parser.add_argument("pairs", nargs="+", help="NAME COMMAND ...")
     args = parser.parse_args()
@@ -43,14 +47,17 @@ def main():
     names = args.pairs[0::2]
     commands = {name: shlex.split(command) for name, command in zip(names, args.pairs[1::2])}
     results = {name: {"command": shlex.join(commands[name]), "times": []} for name in names}
-    for round_number in range(args.warmup + args.runs):
-        shift = round_number % len(names)
-        for name in names[shift:] + names[:shift]:
-            if args.sync:
-                os.sync()
-            elapsed = run_once(commands[name])
-            if round_number >= args.warmup:
-                results[name]["times"].append(elapsed)
+    builds = args.warmup + args.runs
+    if args.blocks:
+        order = [(name, n) for name in names for n in range(builds)]
+    else:
+        order = [(name, n) for n in range(builds) for name in names[n % len(names):] + names[:n % len(names)]]
+    for name, build_number in order:
+        if args.sync:
+            os.sync()
+        elapsed = run_once(commands[name])
+        if build_number >= args.warmup:
+            results[name]["times"].append(elapsed)
     with open(args.json, "w") as out:
         json.dump(results, out, indent=1)
 
