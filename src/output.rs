@@ -265,14 +265,9 @@ impl Staging {
     /// before last, renamed and listed, when it may be reused ([`reusable`]), else a fresh
     /// folder; what an interrupted build left beside it is removed.
     pub fn open(target: &Path) -> Result<Staging, Error> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
         let parent = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(write_error(parent))?;
-        let path = parent.join(format!(".{name}.factsheet-new"));
-        let retired = parent.join(format!(".{name}.factsheet-old"));
+        let (path, retired) = kept_beside(target);
         let remove = |leftover: &Path| match fs::remove_dir_all(leftover) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => {
                 Err(renamed_in_error(write_error(leftover)(err), &path, target))
@@ -368,6 +363,37 @@ impl Staging {
             .map_err(|err| renamed_in_error(err, staging, target))?;
         Ok(drawn)
     }
+}
+
+/// The folders a build keeps beside the output folder `target`: the staging folder while it
+/// runs, and the output before last after it.
+fn kept_beside(target: &Path) -> (PathBuf, PathBuf) {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    (
+        parent.join(format!(".{name}.factsheet-new")),
+        parent.join(format!(".{name}.factsheet-old")),
+    )
+}
+
+/// Removes the output folder `target` and the folders its builds keep beside it, for an output
+/// that is not meant to outlive the program (serve's). What is not there is no error.
+pub fn remove_output(target: &Path) -> io::Result<()> {
+    let (staging, retired) = kept_beside(target);
+    // Every folder is tried; the first failure is returned.
+    let mut removed = Ok(());
+    for folder in [target, staging.as_path(), retired.as_path()] {
+        match fs::remove_dir_all(folder) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound && removed.is_ok() => {
+                removed = Err(err);
+            }
+            _ => {}
+        }
+    }
+    removed
 }
 
 impl Drop for Staging {

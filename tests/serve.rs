@@ -37,7 +37,19 @@ struct Server {
 
 impl Server {
     fn start(site: &TestSite) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_factsheet"))
+        Server::start_in(site, None)
+    }
+
+    /// Starts serve with `temp` (when given) as the system's temporary folder.
+    fn start_in(site: &TestSite, temp: Option<&std::path::Path>) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_factsheet"));
+        if let Some(temp) = temp {
+            command
+                .env("TMPDIR", temp)
+                .env("TMP", temp)
+                .env("TEMP", temp);
+        }
+        let mut child = command
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
             .stdout(Stdio::piped())
@@ -480,4 +492,41 @@ fn a_port_in_use_fails_after_the_first_build_and_leaves_no_output_behind() {
         .map(|entry| entry.expect("entry").file_name())
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn serve_leaves_nothing_in_the_temporary_folder_after_a_full_rebuild() {
+    let site = TestSite::fixture("basic");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let names = || -> Vec<String> {
+        std::fs::read_dir(temp.path())
+            .expect("read temp dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    };
+    let server = Server::start_in(&site, Some(temp.path()));
+    // A new page changes the site's shape: a full build, which keeps the output it replaces
+    // beside the new one for the next build to write over.
+    site.write(
+        "content/notes/iota.md",
+        "---\ntitle: Iota\n---\nA page added while serving.\n",
+    );
+    let page = format!("{}notes/iota/", server.base);
+    server.wait_for(&page, |body| body.contains("A page added while serving."));
+    assert!(
+        names().iter().any(|name| name.ends_with(".factsheet-old")),
+        "the output before last is kept while serving: {:?}",
+        names()
+    );
+    let (stopped, stdout) = server.stop();
+    if cfg!(unix) {
+        assert!(stopped, "Ctrl-C stops cleanly: {stdout}");
+        assert!(names().is_empty(), "left behind: {:?}", names());
+    }
 }

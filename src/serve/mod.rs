@@ -183,12 +183,13 @@ fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
     Ok(socket.into())
 }
 
-/// A folder removed when this goes out of scope.
+/// An output folder removed when this goes out of scope, with the output before last that
+/// its builds keep beside it.
 struct RemoveOnDrop(PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = crate::output::remove_output(&self.0);
     }
 }
 
