@@ -107,15 +107,8 @@ fn the_repository_site_is_byte_identical_with_crlf_line_endings() {
 #[test]
 fn a_fixture_with_code_blocks_and_shortcodes_is_byte_identical_with_crlf_line_endings() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/authoring");
-    let parts: Vec<String> = fs::read_dir(&fixture)
-        .expect("fixture")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+    let parts: Vec<String> = common::names_in(&fixture)
+        .into_iter()
         .filter(|name| name != "public")
         .collect();
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();

@@ -498,18 +498,7 @@ fn a_port_in_use_fails_after_the_first_build_and_leaves_no_output_behind() {
 fn serve_leaves_nothing_in_the_temporary_folder_after_a_full_rebuild() {
     let site = TestSite::fixture("basic");
     let temp = tempfile::tempdir().expect("temp dir");
-    let names = || -> Vec<String> {
-        std::fs::read_dir(temp.path())
-            .expect("read temp dir")
-            .map(|entry| {
-                entry
-                    .expect("entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect()
-    };
+    let names = || common::names_in(temp.path());
     let server = Server::start_in(&site, Some(temp.path()));
     // A new page changes the site's shape: a full build, which keeps the output it replaces
     // beside the new one for the next build to write over.

@@ -155,15 +155,8 @@ pub fn break_fixture_and_rebuild(
     );
     assert_eq!(good, snapshot(&site.public()), "previous public/ changed");
     // Pages are written into a staging folder as they are rendered: a failed build removes it.
-    let leftovers: Vec<String> = fs::read_dir(site.root())
-        .expect("read site root")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
+    let leftovers: Vec<String> = names_in(site.root())
+        .into_iter()
         .filter(|name| name.contains("factsheet-"))
         .collect();
     assert!(leftovers.is_empty(), "left beside public/: {leftovers:?}");
@@ -351,4 +344,18 @@ pub fn copy_site(from: &Path, to: &Path) {
             fs::copy(&source, to.join(part)).expect("copy");
         }
     }
+}
+
+/// The names of the entries of the folder `dir`, in the order it lists them.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .expect("read folder")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
 }
