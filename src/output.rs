@@ -128,9 +128,9 @@ pub struct Staging {
 }
 
 /// The output before last, reused as the staging folder. What it held is listed on a thread of
-/// its own while the site loads (a 100,000-page output takes a core a third of a second); the
-/// first write waits for the listing, which also removes any link, so nothing is written
-/// through one.
+/// its own while the site loads (at 100,000 pages it took a third of a second before anything
+/// else could start); the first write waits for the listing, which also removes any link, so
+/// nothing is written through one.
 #[derive(Debug)]
 struct Reused {
     lister: Mutex<Option<JoinHandle<io::Result<Listing>>>>,
@@ -262,8 +262,8 @@ impl Listing {
 
 impl Staging {
     /// Makes the staging folder of `target` (checked by [`check_output_dir`]): the output
-    /// before last, renamed and listed, when it may be reused ([`reusable`]), else a fresh
-    /// folder; what an interrupted build left beside it is removed.
+    /// before last, renamed (and listed on a thread of its own), when it may be reused
+    /// ([`reusable`]), else a fresh folder; what an interrupted build left beside it is removed.
     pub fn open(target: &Path) -> Result<Staging, Error> {
         let parent = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(write_error(parent))?;
