@@ -177,18 +177,22 @@ fn nav_problem(
     }
     let problem = format!("links to `{path}`, which is not a page of the site");
     let with_slash = format!("{target}/");
-    let help = if let Some(draft) = draft_at(root, rules, target) {
-        format!(
+    let help = match unpublished_at(root, rules, target) {
+        // The page's own error is reported: the entry is right once the page is mended.
+        Some(Unpublished::Broken) => return None,
+        Some(Unpublished::Draft(draft)) => format!(
             "{} is a draft (`draft: true`): publish it, build with --drafts, or remove the entry",
             slashed(&draft)
-        )
-    } else if pages.contains(with_slash.as_str()) {
-        format!("did you mean `{with_slash}`? Page paths end in `/`")
-    } else {
-        let known: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
-        match crate::error::closest(target, &known) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("{EXAMPLE}; or remove the entry"),
+        ),
+        None if pages.contains(with_slash.as_str()) => {
+            format!("did you mean `{with_slash}`? Page paths end in `/`")
+        }
+        None => {
+            let known: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+            match crate::error::closest(target, &known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("{EXAMPLE}; or remove the entry"),
+            }
         }
     };
     Some((problem, help))
@@ -227,8 +231,16 @@ fn is_published_file(root: &Path, site: &Site, target: &str) -> bool {
         && root.join(CONTENT_DIR).join(relative).is_file()
 }
 
-/// The content file of the draft that would be at the site path `target`, if there is one.
-fn draft_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<PathBuf> {
+/// Why the content file that would be at a site path is not a page of the site.
+enum Unpublished {
+    /// It is a draft.
+    Draft(PathBuf),
+    /// It did not load: its own error says why.
+    Broken,
+}
+
+/// The content file at the site path `target` that is not published, if there is one.
+fn unpublished_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<Unpublished> {
     let inside = target.trim_matches('/');
     if inside.split('/').any(|part| part == "..") {
         return None;
@@ -240,8 +252,13 @@ fn draft_at(root: &Path, rules: &content::LoadRules, target: &str) -> Option<Pat
     ];
     candidates.iter().find_map(|candidate| {
         let file = Path::new(CONTENT_DIR).join(candidate.trim_start_matches('/'));
-        let (page, _) = content::load_file(root, &file, rules).ok()?;
-        page.front.draft.then_some(file)
+        if !root.join(&file).is_file() {
+            return None;
+        }
+        match content::load_file(root, &file, rules) {
+            Ok((page, _)) => page.front.draft.then_some(Unpublished::Draft(file)),
+            Err(_) => Some(Unpublished::Broken),
+        }
     })
 }
 

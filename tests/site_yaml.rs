@@ -91,6 +91,31 @@ fn nav_paths_are_site_paths_or_web_addresses() {
 }
 
 #[test]
+fn a_nav_entry_to_a_page_that_fails_to_load_reports_only_the_page() {
+    let run = break_and_rebuild(|site| {
+        site.write(
+            "site.yaml",
+            &format!("{HEAD}nav:\n  - title: Alpha\n    path: /notes/alpha/\n"),
+        );
+        site.write(
+            "content/notes/alpha.md",
+            "---\ntitle: [unclosed\n---\nBroken.\n",
+        );
+    });
+    assert!(
+        run.stderr.contains("error: content/notes/alpha.md:2:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("nav entry"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed with 1 error"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn nav_to_pages_sections_files_and_other_sites_builds() {
     let site = TestSite::fixture("basic");
     site.write(
