@@ -2,7 +2,6 @@
 //! then swap it in, so a failed build never leaves a half-written site. The staging folder is
 //! the output before last, kept after the swap and overwritten in place by the next build.
 
-use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
@@ -12,6 +11,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Warning};
 use crate::handout::Handout;
@@ -142,7 +142,8 @@ struct Reused {
 /// entries left unmarked are removed before the swap.
 #[derive(Debug, Default)]
 struct Listing {
-    entries: HashMap<Box<OsStr>, Listed>,
+    // Hashed with rustc-hash's Fx: every written file looks up its path and folders here.
+    entries: FxHashMap<Box<OsStr>, Listed>,
 }
 
 #[derive(Debug)]
@@ -207,17 +208,33 @@ impl Listing {
     /// Lists `folder` on this thread, with the entry types readdir gives (no `stat` per
     /// file); anything neither file nor folder (a link someone made) is removed.
     fn of(folder: &Path) -> io::Result<Listing> {
-        let mut entries = HashMap::new();
+        #[cfg(unix)]
+        return Listing::of_by_handles(folder);
+        #[cfg(not(unix))]
+        return Listing::of_by_paths(folder);
+    }
+
+    /// Records `key` (`/`-separated, relative to the listed folder).
+    fn add(&mut self, key: OsString, is_dir: bool) {
+        let listed = Listed {
+            is_dir,
+            kept: AtomicBool::new(false),
+        };
+        self.entries.insert(key.into_boxed_os_str(), listed);
+    }
+
+    /// [`Listing::of`] with the standard library only: every folder opened by its full path.
+    /// The listing of platforms without `openat` (Windows), and the reference its Unix form
+    /// is tested against.
+    #[cfg_attr(unix, allow(dead_code))]
+    fn of_by_paths(folder: &Path) -> io::Result<Listing> {
+        let mut listing = Listing::default();
         let mut pending: Vec<(PathBuf, OsString)> = vec![(folder.to_path_buf(), OsString::new())];
         while let Some((dir, prefix)) = pending.pop() {
             for entry in fs::read_dir(&dir)? {
                 let entry = entry?;
                 let kind = entry.file_type()?;
-                let mut key = prefix.clone();
-                if !key.is_empty() {
-                    key.push("/");
-                }
-                key.push(entry.file_name());
+                let key = listing_key(&prefix, &entry.file_name());
                 if kind.is_dir() {
                     pending.push((entry.path(), key.clone()));
                 } else if !kind.is_file() {
@@ -225,14 +242,72 @@ impl Listing {
                     fs::remove_file(&path).or_else(|_| fs::remove_dir(&path))?;
                     continue;
                 }
-                let listed = Listed {
-                    is_dir: kind.is_dir(),
-                    kept: AtomicBool::new(false),
-                };
-                entries.insert(key.into_boxed_os_str(), listed);
+                listing.add(key, kind.is_dir());
             }
         }
-        Ok(Listing { entries })
+        Ok(listing)
+    }
+
+    /// [`Listing::of`] on Unix: each folder is opened from its parent's handle (`openat`), so
+    /// the kernel resolves one name instead of the whole path, and read without the `fstat`
+    /// that `opendir` adds: a third of the listing's cost on a 10,000-page site. Links are
+    /// never followed; the handles open at once are the folder's depth.
+    #[cfg(unix)]
+    fn of_by_handles(folder: &Path) -> io::Result<Listing> {
+        use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags, openat, statat, unlinkat};
+        use std::os::unix::ffi::OsStrExt;
+
+        /// A folder being listed: its handle, its key, and its subfolders not yet listed.
+        struct Open {
+            dir: Dir,
+            key: OsString,
+            subfolders: Vec<OsString>,
+        }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let mut listing = Listing::default();
+        let mut read = |dir: Dir, key: OsString| -> io::Result<Open> {
+            let mut open = Open {
+                dir,
+                key,
+                subfolders: Vec::new(),
+            };
+            while let Some(entry) = open.dir.read() {
+                let entry = entry?;
+                let name = OsStr::from_bytes(entry.file_name().to_bytes());
+                if name == "." || name == ".." {
+                    continue;
+                }
+                let mut kind = entry.file_type();
+                if kind == FileType::Unknown {
+                    // Some file systems leave the type out of readdir.
+                    let stat = statat(open.dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                    kind = FileType::from_raw_mode(stat.st_mode as _);
+                }
+                match kind {
+                    FileType::Directory => open.subfolders.push(name.to_os_string()),
+                    FileType::RegularFile => {}
+                    _ => {
+                        unlinkat(open.dir.fd()?, name, AtFlags::empty())?;
+                        continue;
+                    }
+                }
+                listing.add(listing_key(&open.key, name), kind == FileType::Directory);
+            }
+            Ok(open)
+        };
+        let root = Dir::new(openat(CWD, folder, flags, Mode::empty())?)?;
+        let mut stack = vec![read(root, OsString::new())?];
+        while let Some(open) = stack.last_mut() {
+            let Some(name) = open.subfolders.pop() else {
+                stack.pop();
+                continue;
+            };
+            let handle = openat(open.dir.fd()?, name.as_os_str(), flags, Mode::empty())?;
+            let key = listing_key(&open.key, &name);
+            let child = read(Dir::new(handle)?, key)?;
+            stack.push(child);
+        }
+        Ok(listing)
     }
 
     /// Marks the file at `output_path` and the folders it is in as written: they stay.
@@ -258,6 +333,17 @@ impl Listing {
             }
         }
     }
+}
+
+/// The listing's key of `name` in the folder keyed `prefix`: `/`-separated, relative.
+fn listing_key(prefix: &OsStr, name: &OsStr) -> OsString {
+    let mut key = OsString::with_capacity(prefix.len() + name.len() + 1);
+    key.push(prefix);
+    if !prefix.is_empty() {
+        key.push("/");
+    }
+    key.push(name);
+    key
 }
 
 impl Staging {
@@ -1001,6 +1087,86 @@ mod tests {
         fn pause(&self, _attempt: u32) {
             self.pauses.set(self.pauses.get() + 1);
         }
+    }
+
+    /// What a listing holds: each key, whether it is a folder, sorted.
+    fn listed(listing: &Listing) -> Vec<(String, bool)> {
+        let mut entries: Vec<(String, bool)> = listing
+            .entries
+            .iter()
+            .map(|(key, entry)| (key.to_string_lossy().into_owned(), entry.is_dir))
+            .collect();
+        entries.sort();
+        entries
+    }
+
+    /// A reused output: files at three depths, an empty folder, a file name with a space and
+    /// Cyrillic letters, and (on Unix) links to a folder and to a file outside it.
+    fn reused_output(dir: &Path) -> PathBuf {
+        let folder = dir.join("out");
+        for file in [
+            "index.html",
+            "a/index.html",
+            "a/b/c/page.html",
+            "ru/о нас/index.html",
+        ] {
+            let path = folder.join(file);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(&path, file).expect("write");
+        }
+        fs::create_dir_all(folder.join("empty")).expect("mkdir");
+        let outside = dir.join("outside");
+        fs::create_dir_all(&outside).expect("mkdir");
+        fs::write(outside.join("keep.txt"), "not the output's").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, folder.join("a/to-folder")).expect("link");
+            std::os::unix::fs::symlink(outside.join("keep.txt"), folder.join("a/b/to-file"))
+                .expect("link");
+        }
+        folder
+    }
+
+    #[test]
+    fn a_listing_holds_every_file_and_folder_and_removes_links() {
+        let dir = tempfile::tempdir().expect("temp");
+        let folder = reused_output(dir.path());
+        let listing = Listing::of(&folder).expect("listing");
+        let expected: Vec<(String, bool)> = [
+            ("a", true),
+            ("a/b", true),
+            ("a/b/c", true),
+            ("a/b/c/page.html", false),
+            ("a/index.html", false),
+            ("empty", true),
+            ("index.html", false),
+            ("ru", true),
+            ("ru/о нас", true),
+            ("ru/о нас/index.html", false),
+        ]
+        .iter()
+        .map(|(key, is_dir)| (key.to_string(), *is_dir))
+        .collect();
+        assert_eq!(listed(&listing), expected);
+        assert!(!folder.join("a/to-folder").exists() && !folder.join("a/b/to-file").exists());
+        assert!(
+            dir.path().join("outside/keep.txt").is_file(),
+            "a link is removed, not what it leads to"
+        );
+    }
+
+    /// The Unix listing (by folder handles) and the portable one (by paths, Windows's) agree.
+    #[cfg(unix)]
+    #[test]
+    fn the_unix_listing_matches_the_portable_one() {
+        let (first, second) = (
+            tempfile::tempdir().expect("temp"),
+            tempfile::tempdir().expect("temp"),
+        );
+        let by_handles = Listing::of_by_handles(&reused_output(first.path())).expect("listing");
+        let by_paths = Listing::of_by_paths(&reused_output(second.path())).expect("listing");
+        assert_eq!(listed(&by_handles), listed(&by_paths));
+        assert!(!second.path().join("out/a/to-folder").exists());
     }
 
     /// An old site (`public/` with `old.html` and `shared/a.css`) and a finished staging

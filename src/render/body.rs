@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::MarkdownReads;
 use super::templates::{Templates, recording_reads};
@@ -168,7 +169,8 @@ pub enum LinkCheck {
 
 /// Where each content file is published and which anchors it has.
 pub struct LinkTargets {
-    by_file: BTreeMap<String, (String, BTreeSet<String>)>,
+    // Hashed with rustc-hash's Fx: each `@/` link of every page looks its file up here.
+    by_file: FxHashMap<String, (String, BTreeSet<String>)>,
 }
 
 impl LinkTargets {
@@ -264,7 +266,8 @@ impl LinkTargets {
                 if check == LinkCheck::Anchors {
                     continue; // reported by the `Files` pass
                 }
-                let files: Vec<String> = self.by_file.keys().cloned().collect();
+                let mut files: Vec<String> = self.by_file.keys().cloned().collect();
+                files.sort_unstable(); // the same suggestion whatever the hash order
                 errors.push(fail(
                     format!(
                         "link `{}`: there is no file {CONTENT_DIR}/{file}",
