@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Warning};
 use crate::handout::Handout;
@@ -947,7 +947,8 @@ pub fn collisions(
             }
         }
     }
-    let mut writers: Vec<(std::borrow::Cow<'_, str>, Writer<'_>)> = Vec::new();
+    let mut writers: Vec<(std::borrow::Cow<'_, str>, Writer<'_>)> =
+        Vec::with_capacity(files.len() + assets.len() + og_images.len() + handouts.len() + 1);
     for file in files {
         writers.push((file.output_path.as_str().into(), Writer::Rendered(file)));
     }
@@ -992,8 +993,8 @@ pub fn collisions(
         }
     }
 
-    let mut by_path: std::collections::HashMap<std::borrow::Cow<'_, str>, (&str, &Writer<'_>)> =
-        std::collections::HashMap::with_capacity(writers.len());
+    let mut by_path: FxHashMap<std::borrow::Cow<'_, str>, (&str, &Writer<'_>)> =
+        FxHashMap::with_capacity_and_hasher(writers.len(), Default::default());
     for (output, writer) in &writers {
         if let Some((first_output, first)) = by_path.insert(folded(output), (output, writer)) {
             errors.push(Error::OutputCollision {
@@ -1006,9 +1007,9 @@ pub fn collisions(
     }
     // A file where another input needs a folder (`static/notes` against `notes/index.html`),
     // reported once per folder.
-    let mut reported = std::collections::HashSet::new();
-    let mut looked_at: std::collections::HashSet<&str> =
-        std::collections::HashSet::with_capacity(writers.len());
+    let mut reported = FxHashSet::default();
+    let mut looked_at: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher(writers.len(), Default::default());
     for (output, writer) in &writers {
         let mut folder: &str = output;
         while let Some((parent, _)) = folder.rsplit_once('/') {

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
-use crate::markdown::{ProblemKind, Rendered, TocEntry, Words, render_markdown};
+use crate::markdown::{InternalLink, ProblemKind, Rendered, TocEntry, Words, render_markdown};
 use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
 use crate::slash::slashed;
@@ -238,12 +238,36 @@ impl LinkTargets {
         config: &Config,
         check: LinkCheck,
     ) -> Vec<Error> {
+        let (errors, urls) = self.check_links(page, &rendered.internal_links, config, check);
+        match check {
+            // The links stay for the `Anchors` pass.
+            LinkCheck::Files => {}
+            LinkCheck::All | LinkCheck::Anchors => rendered.internal_links = Vec::new(),
+        }
+        if !urls.is_empty() && check != LinkCheck::Anchors {
+            rendered.html = replace_hrefs(&rendered.html, &urls);
+            rendered.summary = rendered.summary.as_deref().map(|s| replace_hrefs(s, &urls));
+        }
+        errors
+    }
+
+    /// The `Anchors` pass of [`LinkTargets::resolve`] over a page it only reads, so that it can
+    /// run beside work that reads the same pages (the sections' documents).
+    pub fn anchor_errors(&self, page: &Page, rendered: &Rendered, config: &Config) -> Vec<Error> {
+        self.check_links(page, &rendered.internal_links, config, LinkCheck::Anchors)
+            .0
+    }
+
+    /// The errors of `links` (of `page`) that `check` reports, and the URL of each link found.
+    fn check_links(
+        &self,
+        page: &Page,
+        links: &[InternalLink],
+        config: &Config,
+        check: LinkCheck,
+    ) -> (Vec<Error>, BTreeMap<String, String>) {
         let mut errors = Vec::new();
         let mut urls: BTreeMap<String, String> = BTreeMap::new();
-        let links = match check {
-            LinkCheck::Files => rendered.internal_links.clone(),
-            LinkCheck::All | LinkCheck::Anchors => std::mem::take(&mut rendered.internal_links),
-        };
         for link in links {
             let line = page.body_line + link.line - 1;
             let file = link_file(&link.target);
@@ -304,11 +328,7 @@ impl LinkTargets {
             // The key is the href as pulldown-cmark wrote it: `@/a b.md` is `@/a%20b.md` there.
             urls.insert(written_href(&link.target), url);
         }
-        if !urls.is_empty() && check != LinkCheck::Anchors {
-            rendered.html = replace_hrefs(&rendered.html, &urls);
-            rendered.summary = rendered.summary.as_deref().map(|s| replace_hrefs(s, &urls));
-        }
-        errors
+        (errors, urls)
     }
 }
 

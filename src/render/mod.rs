@@ -752,7 +752,18 @@ fn render_in_one_pass(
     );
     let urls = &targets;
     let pages: Vec<&Page> = site.all_pages().collect();
-    let passes: Vec<_> = pages
+    // Unzipped as they come: each part goes straight into its own vector, on both cores.
+    type Problems = (
+        Vec<Error>,
+        Vec<Warning>,
+        Vec<(std::path::PathBuf, String)>,
+        Option<Error>,
+    );
+    type Unzipped = (
+        (Vec<Rendered>, Vec<MarkdownReads>),
+        (Vec<Option<Document>>, Vec<Problems>),
+    );
+    let ((markdown, markdown_reads), (documents, problems)): Unzipped = pages
         .par_iter()
         // Small tasks, so that no core finishes long before the other.
         .with_max_len(PAGES_PER_TASK)
@@ -765,12 +776,8 @@ fn render_in_one_pass(
                 Ok(done) => done,
                 Err(page_errors) => {
                     return (
-                        Default::default(),
-                        Default::default(),
-                        page_errors,
-                        Vec::new(),
-                        Vec::new(),
-                        None,
+                        (Default::default(), Default::default()),
+                        (None, (page_errors, Vec::new(), Vec::new(), None)),
                     );
                 }
             };
@@ -806,48 +813,59 @@ fn render_in_one_pass(
                 rendered.html = String::new();
                 document
             });
-            (rendered, reads, page_errors, warnings, assets, document)
+            let (document, failed) = match document {
+                Some(Ok(document)) => (Some(document), None),
+                Some(Err(err)) => (None, Some(err)),
+                None => (None, None),
+            };
+            (
+                (rendered, reads),
+                (document, (page_errors, warnings, assets, failed)),
+            )
         })
-        .collect();
-    output.documents = vec![None; passes.len()];
-    for (index, (rendered, reads, page_errors, warnings, assets, document)) in
-        passes.into_iter().enumerate()
-    {
-        output.markdown.push(rendered);
-        output.markdown_reads.push(reads);
+        .unzip();
+    output.markdown = markdown;
+    output.markdown_reads = markdown_reads;
+    output.documents = documents;
+    for (page_errors, warnings, assets, failed) in problems {
         errors.extend(page_errors);
         output.warnings.extend(warnings);
         output.assets.extend(assets);
-        match document {
-            Some(Ok(document)) => output.documents[index] = Some(document),
-            Some(Err(err)) => report_once(errors, err),
-            None => {}
+        if let Some(err) = failed {
+            report_once(errors, err);
         }
     }
     let section_indices: Vec<usize> = (0..sections).collect();
-    let documents = render_documents(
-        site,
-        config,
-        templates,
-        &output.markdown,
-        &section_indices,
-        &section_indices,
-        finished,
+    // The sections' documents and the `#anchor` check both only read the rendered pages:
+    // side by side, each fills the moments the other leaves a core idle.
+    let markdown = &output.markdown;
+    let (documents, anchor_errors) = rayon::join(
+        || {
+            render_documents(
+                site,
+                config,
+                templates,
+                markdown,
+                &section_indices,
+                &section_indices,
+                finished,
+            )
+        },
+        || {
+            targets.add_anchors(
+                site.all_pages().zip(markdown.iter()),
+                site.all_pages().zip(markdown.iter()),
+            );
+            let anchors = &targets;
+            pages
+                .par_iter()
+                .zip(markdown.par_iter())
+                .filter(|(_, rendered)| !rendered.internal_links.is_empty())
+                .flat_map_iter(|(page, rendered)| anchors.anchor_errors(page, rendered, config))
+                .collect::<Vec<Error>>()
+        },
     );
     keep_documents(output, errors, documents);
-    targets.add_anchors(
-        site.all_pages().zip(output.markdown.iter()),
-        site.all_pages().zip(output.markdown.iter()),
-    );
-    let anchors = &targets;
-    let anchor_errors: Vec<Error> = pages
-        .par_iter()
-        .zip(output.markdown.par_iter_mut())
-        .filter(|(_, rendered)| !rendered.internal_links.is_empty())
-        .flat_map_iter(|(page, rendered)| {
-            anchors.resolve(page, rendered, config, body::LinkCheck::Anchors)
-        })
-        .collect();
     errors.extend(anchor_errors);
 }
 
