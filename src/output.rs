@@ -1006,28 +1006,36 @@ pub fn collisions(
         }
     }
     // A file where another input needs a folder (`static/notes` against `notes/index.html`),
-    // reported once per folder.
+    // reported once per folder, for the first input that needs it. Every input's folders are
+    // looked up on all cores (a large site has tens of thousands); the few found are reported
+    // in the inputs' order.
+    let by_path = &by_path;
+    let needed: Vec<(usize, std::borrow::Cow<'_, str>)> = writers
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(index, (output, _))| {
+            let mut found = Vec::new();
+            let mut folder: &str = output;
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folder = parent;
+                let key = folded(folder);
+                if by_path.contains_key(key.as_ref()) {
+                    found.push((index, key));
+                }
+            }
+            found
+        })
+        .collect();
     let mut reported = FxHashSet::default();
-    let mut looked_at: FxHashSet<&str> =
-        FxHashSet::with_capacity_and_hasher(writers.len(), Default::default());
-    for (output, writer) in &writers {
-        let mut folder: &str = output;
-        while let Some((parent, _)) = folder.rsplit_once('/') {
-            folder = parent;
-            // Its parents were looked at with it.
-            if !looked_at.insert(folder) {
-                break;
-            }
-            let key = folded(folder);
-            if let Some((file_output, file_writer)) = by_path.get(key.as_ref())
-                && reported.insert(key)
-            {
-                errors.push(Error::FileWhereFolderNeeded {
-                    file: file_writer.describe(),
-                    output: file_output.to_string(),
-                    needs_folder: writer.describe(),
-                });
-            }
+    for (index, key) in needed {
+        if let Some((file_output, file_writer)) = by_path.get(key.as_ref())
+            && reported.insert(key)
+        {
+            errors.push(Error::FileWhereFolderNeeded {
+                file: file_writer.describe(),
+                output: file_output.to_string(),
+                needs_folder: writers[index].1.describe(),
+            });
         }
     }
     errors

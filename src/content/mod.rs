@@ -608,7 +608,14 @@ fn check_originals(
     files: &[PathBuf],
     errors: &mut Vec<Error>,
 ) {
-    let originals: std::collections::HashSet<&str> = pages
+    if !pages
+        .iter()
+        .chain(sections.values())
+        .any(Page::is_translation)
+    {
+        return; // a site in one language: nothing to look up
+    }
+    let originals: rustc_hash::FxHashSet<&str> = pages
         .iter()
         .chain(sections.values())
         .filter(|p| !p.is_translation())
@@ -629,8 +636,11 @@ fn check_originals(
 }
 
 fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
-    let mut owners: std::collections::HashMap<&str, &Path> =
-        std::collections::HashMap::with_capacity(pages.len() + sections.len());
+    let mut owners: rustc_hash::FxHashMap<&str, &Path> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(
+            pages.len() + sections.len(),
+            Default::default(),
+        );
     for section in sections.values() {
         owners.insert(&section.path, &section.file);
     }
@@ -693,7 +703,7 @@ fn build_tree(
             subsections: Vec::new(),
         })
         .collect();
-    let index_of: BTreeMap<String, usize> = sections
+    let index_of: rustc_hash::FxHashMap<String, usize> = sections
         .iter()
         .enumerate()
         .map(|(i, s)| (s.page.path.clone(), i))
@@ -702,7 +712,8 @@ fn build_tree(
         let mut dir = path.trim_end_matches('/');
         while let Some(cut) = dir.rfind('/') {
             dir = &dir[..cut];
-            if let Some(&index) = index_of.get(&format!("{dir}/")) {
+            // The folder with its slash, as sections' paths end: a slice of `path`, no copy.
+            if let Some(&index) = index_of.get(&path[..=cut]) {
                 return index;
             }
         }
@@ -719,11 +730,12 @@ fn build_tree(
         let parent = parent_of(&sections[index].page.path);
         sections[parent].subsections.push(index);
     }
-    for section in &mut sections {
+    // A section of a large site lists tens of thousands of pages: sorted on all cores.
+    sections.par_iter_mut().for_each(|section| {
         section
             .pages
             .sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
-    }
+    });
     let pages_of_sections: Vec<Page> = sections.iter().map(|s| s.page.clone()).collect();
     for section in &mut sections {
         section
