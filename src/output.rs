@@ -250,7 +250,7 @@ impl Listing {
 
     /// [`Listing::of`] on Unix: each folder is opened from its parent's handle (`openat`), so
     /// the kernel resolves one name instead of the whole path, and read without the `fstat`
-    /// that `opendir` adds: a third of the listing's cost on a 10,000-page site. Links are
+    /// that `opendir` adds: about half of the listing's cost on a 10,000-page site. Links are
     /// never followed; the handles open at once are the folder's depth.
     #[cfg(unix)]
     fn of_by_handles(folder: &Path) -> io::Result<Listing> {
