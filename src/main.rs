@@ -121,7 +121,8 @@ fn main() -> ExitCode {
 /// over 128 KiB afresh and returns it when freed, and gives back a heap's free top past 128 KiB:
 /// the megabyte vectors a large build makes one after another (loaded pages, rendered pages,
 /// documents) are each faulted in again, page by page, while one core waits. Reusing them made
-/// a 10,000-page build about 6% faster for 7 MiB more at its peak. `true` when glibc took all
+/// a 10,000-page build about 10% faster for a few MiB more at its peak (BENCHMARKS.md). `true`
+/// when glibc took all
 /// three settings; other platforms' allocators keep their defaults (nothing to tune there).
 fn tune_allocator() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

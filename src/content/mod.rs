@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use walkdir::WalkDir;
 
 use crate::date::Date;
@@ -615,7 +616,7 @@ fn check_originals(
     {
         return; // a site in one language: nothing to look up
     }
-    let originals: rustc_hash::FxHashSet<&str> = pages
+    let originals: FxHashSet<&str> = pages
         .iter()
         .chain(sections.values())
         .filter(|p| !p.is_translation())
@@ -636,11 +637,8 @@ fn check_originals(
 }
 
 fn check_unique_paths(pages: &[Page], sections: &BTreeMap<String, Page>, errors: &mut Vec<Error>) {
-    let mut owners: rustc_hash::FxHashMap<&str, &Path> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(
-            pages.len() + sections.len(),
-            Default::default(),
-        );
+    let mut owners: FxHashMap<&str, &Path> =
+        FxHashMap::with_capacity_and_hasher(pages.len() + sections.len(), Default::default());
     for section in sections.values() {
         owners.insert(&section.path, &section.file);
     }
@@ -703,7 +701,7 @@ fn build_tree(
             subsections: Vec::new(),
         })
         .collect();
-    let index_of: rustc_hash::FxHashMap<String, usize> = sections
+    let index_of: FxHashMap<String, usize> = sections
         .iter()
         .enumerate()
         .map(|(i, s)| (s.page.path.clone(), i))

@@ -230,7 +230,8 @@ impl LinkTargets {
     }
 
     /// Rewrites the `@/…` links of `rendered` into URLs under the base path; unknown files and
-    /// anchors are errors with the line of the link and the closest existing target.
+    /// anchors are errors with the line of the link and the closest existing target. (A build's
+    /// one pass checks anchors apart, with [`LinkTargets::anchor_errors`].)
     pub fn resolve(
         &self,
         page: &Page,
