@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times several commands in rounds: each round runs every command once, in an order that
-rotates from round to round, so a slow stretch of a noisy machine is shared by all of them
+rotates from round to round (and runs backwards every other round), so a slow stretch of a noisy machine is shared by all of them
 instead of landing on whichever tool a back-to-back runner (hyperfine) was timing then.
 
     rounds.py --runs 5 [--warmup 1] [--sync] [--blocks] --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
@@ -51,7 +51,13 @@ def main():
     if args.blocks:
         order = [(name, n) for name in names for n in range(builds)]
     else:
-        order = [(name, n) for n in range(builds) for name in names[n % len(names):] + names[:n % len(names)]]
+        order = []
+        for n in range(builds):
+            rotated = names[n % len(names):] + names[:n % len(names)]
+            # Every other round runs backwards: in rotations alone a tool always follows the
+            # same one, and pays for whatever that one leaves behind (the memory a 10 GiB build
+            # frees is handed back to a virtual machine's host, and faulted in again).
+            order += [(name, n) for name in (rotated if n % 2 == 0 else rotated[::-1])]
     for name, build_number in order:
         if args.sync:
             os.sync()

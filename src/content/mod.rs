@@ -147,9 +147,14 @@ pub fn read_body(root: &Path, page: &Page) -> Result<String, Error> {
     if !page.written {
         return Ok(String::new());
     }
-    let text = read_text(root, &page.file)?;
+    let mut text = read_text(root, &page.file)?;
     match front_matter::split(&text) {
-        Ok(split) if split.front_matter == page.front_matter => Ok(split.body.to_string()),
+        Ok(split) if split.front_matter == page.front_matter => {
+            // The body is the text's tail: the front is cut off in place, not copied out.
+            let body_start = text.len() - split.body.len();
+            text.drain(..body_start);
+            Ok(text)
+        }
         _ => Err(Error::InvalidValue {
             path: page.file.clone(),
             line: 1,
