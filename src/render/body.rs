@@ -1,11 +1,11 @@
 //! A page's body: shortcodes expanded, Markdown rendered with image sizes from the site's
 //! files, and `@/file.md#anchor` links resolved once every page is known.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::MarkdownReads;
 use super::templates::{Templates, recording_reads};
@@ -368,8 +368,8 @@ fn replace_hrefs(html: &str, urls: &BTreeMap<String, String>) -> String {
 /// the file in its own language, which `resolve` tries first).
 fn linked_files<'p, 'r>(
     linking: impl Iterator<Item = (&'p Page, &'r Rendered)>,
-) -> HashSet<String> {
-    let mut linked: HashSet<String> = HashSet::new();
+) -> FxHashSet<String> {
+    let mut linked: FxHashSet<String> = FxHashSet::default();
     for (page, rendered) in linking {
         for link in &rendered.internal_links {
             let file = link_file(&link.target);
@@ -378,7 +378,10 @@ fn linked_files<'p, 'r>(
             {
                 linked.insert(format!("{stem}.{}.md", page.lang));
             }
-            linked.insert(file.to_string());
+            // Most links of a large site lead to a few files: a copy only for a new one.
+            if !linked.contains(file) {
+                linked.insert(file.to_string());
+            }
         }
     }
     linked

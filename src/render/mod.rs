@@ -867,6 +867,9 @@ fn render_in_one_pass(
     );
     keep_documents(output, errors, documents);
     errors.extend(anchor_errors);
+    // A large site's table of link targets takes a one-core pause to free, which the steps
+    // after this one do not wait on (as the build's project, in `pipeline::build`).
+    std::thread::spawn(move || drop(targets));
 }
 
 /// Renders the taxonomies' list and term pages, which list pages by their listing fields.
