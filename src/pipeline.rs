@@ -933,7 +933,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     warnings.extend(drawn.warnings);
     // Freeing every page's fields takes a few percent of a large build, and the result does
     // not wait on it: a thread frees them, and a command that exits first leaves it to the OS.
-    std::thread::spawn(move || drop(project));
+    // Where no thread can be made, the refused closure frees it here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(project));
     Ok(BuildReport {
         pages,
         images: drawn.images,

@@ -869,7 +869,8 @@ fn render_in_one_pass(
     errors.extend(anchor_errors);
     // A large site's table of link targets takes a one-core pause to free, which the steps
     // after this one do not wait on (as the build's project, in `pipeline::build`).
-    std::thread::spawn(move || drop(targets));
+    // Where no thread can be made, the refused closure frees it here instead.
+    let _ = std::thread::Builder::new().spawn(move || drop(targets));
 }
 
 /// Renders the taxonomies' list and term pages, which list pages by their listing fields.
