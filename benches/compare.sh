@@ -2,7 +2,7 @@
 # Side-by-side build times of factsheet, Hugo, Zola and two pulldown-cmark floors (on as many
 # threads as the build, and on one) on the same generated corpus, on tmpfs and on disk, and
 # their peak memory (GNU time). benches/rounds.py times the tools in rounds on tmpfs (each once
-# a round, the order rotating), so this machine's drift is shared by all of them, and each
+# a round, the order rotating and reversed every other round), so this machine's drift is shared by all of them, and each
 # tool's builds back to back on disk (there the peers' memory would empty the page cache between
 # two of a tool's builds); dirty pages are flushed before every build. Two warm-up rounds: factsheet's second build is the first to
 # write over the output before last, as every rebuild after it does.
