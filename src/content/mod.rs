@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use walkdir::WalkDir;
 
 use crate::date::Date;
 use crate::error::Error;
@@ -268,42 +267,74 @@ pub fn load_site(root: &Path, include_drafts: bool, languages: &LoadRules) -> (S
     (build_tree(pages, sections, languages), errors)
 }
 
-/// The `.md` files under `content/`, sorted by path; symlinks are refused, not followed.
+/// The `.md` files under `content/`, sorted by path (each folder's entries by name, a
+/// folder's files where its name sorts); symlinks are refused, not followed.
 fn content_files(root: &Path, errors: &mut Vec<Error>) -> Vec<PathBuf> {
+    let top = root.join(CONTENT_DIR);
     let mut files = Vec::new();
-    let walker = WalkDir::new(root.join(CONTENT_DIR))
-        .follow_links(false)
-        .sort_by_file_name();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().map(|p| relative_to(root, p));
-                errors.push(Error::Read {
-                    path: path.unwrap_or_else(|| PathBuf::from(CONTENT_DIR)),
-                    source: err.into(),
+    match std::fs::symlink_metadata(&top) {
+        Err(source) => errors.push(Error::Read {
+            path: PathBuf::from(CONTENT_DIR),
+            source,
+        }),
+        Ok(meta) => {
+            // `content` itself may be a link: refused like any other, yet still read, so that
+            // the build reports what else is wrong in it.
+            if meta.file_type().is_symlink() && top.is_dir() {
+                errors.push(Error::Symlink {
+                    path: PathBuf::from(CONTENT_DIR),
                 });
-                continue;
             }
-        };
-        let name = entry.file_name().to_string_lossy();
-        let relative = relative_to(root, entry.path());
-        if name.starts_with('.') {
-            continue;
-        }
-        // Links are not followed, so nothing outside the site (or a loop) is ever read; say
-        // so instead of silently leaving out what the editor meant to include.
-        if entry.path_is_symlink() && (name.ends_with(".md") || entry.path().is_dir()) {
-            errors.push(Error::Symlink { path: relative });
-        } else if entry.file_type().is_file() && name.ends_with(".md") {
-            files.push(relative);
+            if top.is_dir() {
+                list_folder(&top, Path::new(CONTENT_DIR), &mut files, errors);
+            }
         }
     }
     files
 }
 
-fn relative_to(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+/// Adds the `.md` files in `folder` (`relative` to the site root) and below to `files`, in
+/// name order, each subfolder's files where its name sorts. (Listing subfolders on all cores
+/// was slower: a large site's pages are in a few large folders, each read by one call after
+/// another.)
+fn list_folder(folder: &Path, relative: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
+    let read_error = |source| Error::Read {
+        path: relative.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(source) => return errors.push(read_error(source)),
+    };
+    let mut listed: Vec<(std::ffi::OsString, std::fs::FileType)> = Vec::new();
+    for entry in entries {
+        match entry.and_then(|entry| Ok((entry.file_name(), entry.file_type()?))) {
+            Ok(named) => listed.push(named),
+            Err(source) => errors.push(read_error(source)),
+        }
+    }
+    // Names compared as they are, not as paths parsed again at each comparison: a section of
+    // 10,000 pages sorted that way took a third of a 100,000-page site's walk.
+    listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, kind) in listed {
+        let path = relative.join(&name);
+        let shown = name.to_string_lossy();
+        // Hidden files (editors' lock and swap files) are left out.
+        if !shown.starts_with('.') {
+            // Links are not followed, so nothing outside the site (or a loop) is ever read;
+            // say so instead of silently leaving out what the editor meant to include.
+            if kind.is_symlink() {
+                if shown.ends_with(".md") || folder.join(&name).is_dir() {
+                    errors.push(Error::Symlink { path: path.clone() });
+                }
+            } else if kind.is_file() && shown.ends_with(".md") {
+                files.push(path.clone());
+            }
+        }
+        if kind.is_dir() {
+            list_folder(&folder.join(&name), &path, files, errors);
+        }
+    }
 }
 
 /// Reads and parses one content file (a path relative to the site root); `true` when it is a
@@ -800,8 +831,80 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 
 #[cfg(test)]
 mod tests {
-    use super::{LoadRules, url_path};
-    use std::path::Path;
+    use super::{LoadRules, content_files, url_path};
+    use crate::error::Error;
+    use crate::paths::CONTENT_DIR;
+    use std::path::{Path, PathBuf};
+
+    /// The walk as walkdir made it before: the reference `content_files` must agree with.
+    fn walked_by_walkdir(root: &Path) -> (Vec<PathBuf>, Vec<String>) {
+        let (mut files, mut errors) = (Vec::new(), Vec::new());
+        let walker = walkdir::WalkDir::new(root.join(CONTENT_DIR))
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.expect("readable");
+            let name = entry.file_name().to_string_lossy();
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .expect("inside")
+                .to_path_buf();
+            if name.starts_with('.') {
+                continue;
+            }
+            if entry.path_is_symlink() && (name.ends_with(".md") || entry.path().is_dir()) {
+                errors.push(Error::Symlink { path: relative }.to_string());
+            } else if entry.file_type().is_file() && name.ends_with(".md") {
+                files.push(relative);
+            }
+        }
+        (files, errors)
+    }
+
+    #[test]
+    fn the_content_walk_lists_what_a_sorted_walkdir_lists_in_its_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let content = root.join(CONTENT_DIR);
+        for file in [
+            "_index.md",
+            "a.md",
+            "a-b.md",
+            "a.b.md",
+            "B.md",
+            "é.md",
+            "notes.txt",
+            ".hidden.md",
+            ".drafts/x.md",
+            "a/_index.md",
+            "a/z.md",
+            "a/c/deep.md",
+            "a/c/index.md",
+            "a b/page.md",
+            "Z/1.md",
+        ] {
+            let path = content.join(file);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+            std::fs::write(path, "---\ntitle: T\n---\n").expect("write");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(content.join("a.md"), content.join("link.md")).expect("link");
+            symlink(content.join("a"), content.join("a/c/up")).expect("link");
+            symlink(content.join("notes.txt"), content.join("notes2.txt")).expect("link");
+        }
+        let mut errors = Vec::new();
+        let files = content_files(root, &mut errors);
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!((files, errors), walked_by_walkdir(root));
+        let mut errors = Vec::new();
+        assert!(content_files(&root.join("nowhere"), &mut errors).is_empty());
+        assert!(
+            matches!(&errors[..], [Error::Read { path, .. }] if path == Path::new(CONTENT_DIR))
+        );
+    }
 
     #[test]
     fn content_files_map_to_pretty_urls() {
