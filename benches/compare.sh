@@ -4,8 +4,10 @@
 # their peak memory (GNU time). benches/rounds.py times the tools in rounds on tmpfs (each once
 # a round, the order rotating and reversed every other round), so this machine's drift is shared by all of them, and each
 # tool's builds back to back on disk (there the peers' memory would empty the page cache between
-# two of a tool's builds); dirty pages are flushed before every build. Two warm-up rounds: factsheet's second build is the first to
-# write over the output before last, as every rebuild after it does.
+# two of a tool's builds); dirty pages are flushed before every build. Three warm-up builds:
+# factsheet's third build is the first to write over the output before last, as every rebuild
+# after it does. The last column is what the machine read from disk during a build (median):
+# a build on disk that reads found the files it writes over evicted from the page cache.
 #
 #   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000 100000"] [--runs 5]
 #                      [--large-runs 3] [--disk DIR]
@@ -78,7 +80,7 @@ for where in tmpfs disk; do
     # 100,000 pages evict from the page cache the output a rebuild writes over.
     order=()
     [ "$where" = disk ] && order=(--blocks)
-    python3 benches/rounds.py --runs "$n_runs" --warmup 2 --sync "${order[@]}" --json "$results/$where-$n.json" "${commands[@]}"
+    python3 benches/rounds.py --runs "$n_runs" --warmup 3 --sync "${order[@]}" --json "$results/$where-$n.json" "${commands[@]}"
     for name in "${!command_of[@]}"; do
       # shellcheck disable=SC2086
       /usr/bin/time -f %M -o "$results/$where-$n-$name.rss" ${command_of[$name]} >/dev/null 2>&1
@@ -91,8 +93,8 @@ done
 python3 - "$results" <<'EOF'
 import json, os, statistics, sys
 results = sys.argv[1]
-print("\n| where | pages | tool | median | min / max | ratio to the parallel floor | factsheet is faster by | peak memory |")
-print("|---|---|---|---|---|---|---|---|")
+print("\n| where | pages | tool | median | min / max | ratio to the parallel floor | factsheet is faster by | peak memory | read from disk |")
+print("|---|---|---|---|---|---|---|---|---|")
 def order(name):
     where, pages = name[:-5].split("-")
     return (where != "tmpfs", int(pages))
@@ -107,7 +109,9 @@ for name in sorted((n for n in os.listdir(results) if n.endswith(".json")), key=
         times = runs[tool]["times"]
         rss = f"{int(open(os.path.join(results, f'{where}-{pages}-{tool}.rss')).read()) / 1024:,.0f} MiB"
         faster = f"{median[tool] / ours:.2f}×" if tool != "factsheet" else "—"
+        reads = runs[tool].get("read_kib") or []
+        read = f"{statistics.median(reads) / 1024:,.1f} MiB" if reads else "—"
         label = f"**{tool}**" if tool == "factsheet" else tool
         print(f"| {where} | {int(pages):,} | {label} | {median[tool] * 1000:,.0f} ms "
-              f"| {min(times) * 1000:,.0f} / {max(times) * 1000:,.0f} ms | {median[tool] / floor:.2f}× | {faster} | {rss} |")
+              f"| {min(times) * 1000:,.0f} / {max(times) * 1000:,.0f} ms | {median[tool] / floor:.2f}× | {faster} | {rss} | {read} |")
 EOF

@@ -12,7 +12,10 @@ disk does not start by waiting for the write-back of the one before it. --blocks
 rounds: each command's warm-ups and timed builds run back to back, as a user's rebuilds do (on
 disk, another tool's build between two of them empties the page cache of their files; see
 compare.sh). OUT gets
-{"NAME": {"command": ..., "times": [s, ...]}} with every timed run."""
+{"NAME": {"command": ..., "times": [s, ...], "read_kib": [KiB, ...]}} with every timed run;
+read_kib is what the whole machine read from its disks during the build (Linux's pgpgin, in
+/proc/vmstat; absent elsewhere): a build on disk that reads while it writes found the files it
+writes over gone from the page cache."""
 
 import argparse
 import json
@@ -23,14 +26,30 @@ import sys
 import time
 
 
+def kib_read_from_disk():
+    """What this machine has read from its disks since it started, in KiB (None off Linux)."""
+    try:
+        with open("/proc/vmstat") as vmstat:
+            for line in vmstat:
+                name, _, value = line.partition(" ")
+                if name == "pgpgin":
+                    return int(value)
+    except OSError:
+        pass
+    return None
+
+
 def run_once(argv):
     with open(os.devnull, "wb") as null:
+        read_before = kib_read_from_disk()
         start = time.perf_counter()
         finished = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE)
         elapsed = time.perf_counter() - start
+        read_after = kib_read_from_disk()
     if finished.returncode != 0:
         sys.exit(f"{shlex.join(argv)} failed ({finished.returncode}):\n{finished.stderr.decode(errors='replace')}")
-    return elapsed
+    read = None if read_before is None or read_after is None else read_after - read_before
+    return elapsed, read
 
 
 def main():
@@ -46,7 +65,7 @@ def main():
         parser.error("commands come as NAME 'COMMAND' pairs")
     names = args.pairs[0::2]
     commands = {name: shlex.split(command) for name, command in zip(names, args.pairs[1::2])}
-    results = {name: {"command": shlex.join(commands[name]), "times": []} for name in names}
+    results = {name: {"command": shlex.join(commands[name]), "times": [], "read_kib": []} for name in names}
     builds = args.warmup + args.runs
     if args.blocks:
         order = [(name, n) for name in names for n in range(builds)]
@@ -61,9 +80,11 @@ def main():
     for name, build_number in order:
         if args.sync:
             os.sync()
-        elapsed = run_once(commands[name])
+        elapsed, read = run_once(commands[name])
         if build_number >= args.warmup:
             results[name]["times"].append(elapsed)
+            if read is not None:
+                results[name]["read_kib"].append(read)
     with open(args.json, "w") as out:
         json.dump(results, out, indent=1)
 
