@@ -915,11 +915,11 @@ fn fill_staging(root: &Path, staging: &Path, assets: &[(PathBuf, String)]) -> Re
 }
 
 /// The problems of the inputs as the output sees them: links in `static/` that lead outside
-/// the site, and collisions. Every input that writes a file of the output, and what it is: a site file (`static/a.css`,
-/// `content/notes.md`, a page bundle's image) or a generated file. Two inputs writing one path
-/// (letter case ignored, as macOS and Windows ignore it), or one writing a file where another
-/// needs a folder, are errors naming both: otherwise one would silently replace the other, and
-/// differently on each platform.
+/// the site, and collisions. Every input that writes a file of the output, and what it is: a
+/// site file (`static/a.css`, `content/notes.md`, a page bundle's image) or a generated file.
+/// Two inputs writing one path (letter case ignored, as macOS and Windows ignore it), or one
+/// writing a file where another needs a folder, are errors naming both: otherwise one would
+/// silently replace the other, and differently on each platform.
 pub fn collisions(
     root: &Path,
     files: &[&RenderedFile],
