@@ -29,6 +29,32 @@ pub struct Rendered {
     /// Markup refused because it would not be safe in the page (a heading id with a quote);
     /// the HTML leaves it out, and the build fails on it.
     pub errors: Vec<MarkupError>,
+    /// The headings' ids, each followed by a newline, once [`Rendered::keep_only_heading_ids`]
+    /// has let `toc` go (empty before).
+    pub heading_ids: Box<str>,
+}
+
+impl Rendered {
+    /// Lets `toc` go but for the headings' ids, which move into [`Rendered::heading_ids`]: all
+    /// a build reads of a page's headings once its document is written, when no template shows
+    /// a table of contents (the `#anchor` check reads the ids). A nested table keeps a struct
+    /// and two strings per heading for the rest of the build; the ids fit in one string.
+    pub fn keep_only_heading_ids(&mut self) {
+        fn push_ids(toc: &[TocEntry], ids: &mut String) {
+            for entry in toc {
+                ids.push_str(&entry.id);
+                ids.push('\n');
+                push_ids(&entry.children, ids);
+            }
+        }
+        if self.toc.is_empty() {
+            return;
+        }
+        let mut ids = String::from(&*self.heading_ids);
+        push_ids(&self.toc, &mut ids);
+        self.heading_ids = ids.into_boxed_str();
+        self.toc = Vec::new();
+    }
 }
 
 /// Markup that is refused, with its line and a fix.
@@ -723,6 +749,30 @@ mod tests {
 
     fn md(text: &str) -> Rendered {
         render_markdown(text, &|_| Ok(None), Words::Counted)
+    }
+
+    #[test]
+    fn keeping_only_heading_ids_keeps_every_id_at_every_level_and_lets_the_toc_go() {
+        fn ids(toc: &[TocEntry], out: &mut Vec<String>) {
+            for entry in toc {
+                out.push(entry.id.clone());
+                ids(&entry.children, out);
+            }
+        }
+        let mut out = md("# A\n\n## B\n\n### C\n\n## D {#mine}\n\n# E\n");
+        let mut before = Vec::new();
+        ids(&out.toc, &mut before);
+        assert_eq!(before, ["a", "b", "c", "mine", "e"]);
+        out.keep_only_heading_ids();
+        assert!(out.toc.is_empty());
+        let after: Vec<&str> = out.heading_ids.split_terminator('\n').collect();
+        assert_eq!(after, before);
+        // Once is enough: a second call changes nothing.
+        out.keep_only_heading_ids();
+        assert_eq!(out.heading_ids.split_terminator('\n').count(), 5);
+        let mut none = md("No headings.\n");
+        none.keep_only_heading_ids();
+        assert!(none.heading_ids.is_empty());
     }
 
     #[test]

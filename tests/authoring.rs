@@ -294,3 +294,64 @@ fn init_writes_a_site_that_builds_and_refuses_a_non_empty_folder() {
     assert_eq!(again.code(), Some(1));
     assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
 }
+
+/// A site whose templates show no table of contents: a build keeps only each page's heading
+/// ids after writing it, and `@/…#anchor` links are still checked against them.
+#[test]
+fn anchors_are_checked_on_a_site_whose_templates_show_no_table_of_contents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let page = "{% extends \"base.html\" %}{% block content %}{{ page.content | safe }}{% endblock content %}";
+    let section = "{% extends \"base.html\" %}{% block content %}{% for p in section.pages %}{{ p.title }}{% endfor %}{% endblock content %}";
+    let files = [
+        (
+            "site.yaml",
+            "title: No tables\nbase_url: https://example.org/\n",
+        ),
+        (
+            "templates/base.html",
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>T</title></head><body>{% block content %}{% endblock content %}</body></html>",
+        ),
+        ("templates/page.html", page),
+        ("templates/section.html", section),
+        ("templates/index.html", section),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n## Part one\n\n### Deeper\n\n## Part two\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\n---\nSee [deeper](@/a.md#deeper).\n",
+        ),
+    ];
+    for (file, text) in files {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let run = run_factsheet(&["build"], root);
+    assert!(run.success(), "{}", run.stderr);
+    let b = std::fs::read_to_string(root.join("public/b/index.html")).expect("b");
+    assert!(b.contains(r#"href="/a/#deeper""#), "{b}");
+
+    std::fs::write(
+        root.join("content/c.md"),
+        "---\ntitle: C\n---\nSee [two](@/a.md#part-too).\n",
+    )
+    .expect("write");
+    let run = run_factsheet(&["build"], root);
+    assert!(!run.success());
+    assert!(
+        run.stderr.contains(
+            "content/c.md:4: link `@/a.md#part-too`: content/a.md has no heading with id `part-too`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `@/a.md#part-two`?"),
+        "{}",
+        run.stderr
+    );
+}

@@ -809,8 +809,12 @@ fn render_in_one_pass(
                 let document = files.and_then(|(file, pagers)| {
                     into_document(site, page, index, (file, pagers, og, reads), finished)
                 });
-                // Written: the listings need its fields, not its HTML.
+                // Written: the listings need its fields, not its HTML (nor its headings but
+                // their ids, unless a template shows a table of contents).
                 rendered.html = String::new();
+                if !templates.needs.page_fields.wants("toc") {
+                    rendered.keep_only_heading_ids();
+                }
                 document
             });
             let (document, failed) = match document {
