@@ -402,7 +402,12 @@ pub fn heading_ids(rendered: &Rendered) -> BTreeSet<String> {
     }
     let mut ids = BTreeSet::new();
     collect(&rendered.toc, &mut ids);
-    ids.extend(rendered.heading_ids.split_terminator('\n').map(str::to_string));
+    ids.extend(
+        rendered
+            .heading_ids
+            .split_terminator('\n')
+            .map(str::to_string),
+    );
     ids
 }
 
