@@ -40,20 +40,29 @@ impl Rendered {
     /// a table of contents (the `#anchor` check reads the ids). A nested table keeps a struct
     /// and two strings per heading for the rest of the build; the ids fit in one string.
     pub fn keep_only_heading_ids(&mut self) {
-        fn push_ids(toc: &[TocEntry], ids: &mut String) {
-            for entry in toc {
-                ids.push_str(&entry.id);
-                ids.push('\n');
-                push_ids(&entry.children, ids);
-            }
-        }
         if self.toc.is_empty() {
             return;
         }
-        let mut ids = String::from(&*self.heading_ids);
-        push_ids(&self.toc, &mut ids);
+        let mut ids = String::new();
+        self.for_each_heading_id(|id| {
+            ids.push_str(id);
+            ids.push('\n');
+        });
         self.heading_ids = ids.into_boxed_str();
         self.toc = Vec::new();
+    }
+
+    /// Calls `f` with the id of every heading, wherever it is kept (`toc` at every level, or
+    /// [`Rendered::heading_ids`]).
+    pub fn for_each_heading_id(&self, mut f: impl FnMut(&str)) {
+        fn walk(toc: &[TocEntry], f: &mut impl FnMut(&str)) {
+            for entry in toc {
+                f(&entry.id);
+                walk(&entry.children, f);
+            }
+        }
+        walk(&self.toc, &mut f);
+        self.heading_ids.split_terminator('\n').for_each(f);
     }
 }
 

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::error::{Error, Warning, WarningKind, closest};
 use crate::images::image_size;
-use crate::markdown::{InternalLink, ProblemKind, Rendered, TocEntry, Words, render_markdown};
+use crate::markdown::{InternalLink, ProblemKind, Rendered, Words, render_markdown};
 use crate::paths::{CONTENT_DIR, STATIC_DIR};
 use crate::shortcodes;
 use crate::slash::slashed;
@@ -394,20 +394,10 @@ pub fn link_key(file: &Path) -> String {
 
 /// The ids of a page's headings, the anchors `@/file.md#id` links may point at.
 pub fn heading_ids(rendered: &Rendered) -> BTreeSet<String> {
-    fn collect(toc: &[TocEntry], ids: &mut BTreeSet<String>) {
-        for entry in toc {
-            ids.insert(entry.id.clone());
-            collect(&entry.children, ids);
-        }
-    }
     let mut ids = BTreeSet::new();
-    collect(&rendered.toc, &mut ids);
-    ids.extend(
-        rendered
-            .heading_ids
-            .split_terminator('\n')
-            .map(str::to_string),
-    );
+    rendered.for_each_heading_id(|id| {
+        ids.insert(id.to_string());
+    });
     ids
 }
 
