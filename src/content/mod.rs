@@ -280,12 +280,13 @@ fn content_files(root: &Path, errors: &mut Vec<Error>) -> Vec<PathBuf> {
         Ok(meta) => {
             // `content` itself may be a link: refused like any other, yet still read, so that
             // the build reports what else is wrong in it.
-            if meta.file_type().is_symlink() && top.is_dir() {
+            let is_dir = top.is_dir();
+            if meta.file_type().is_symlink() && is_dir {
                 errors.push(Error::Symlink {
                     path: PathBuf::from(CONTENT_DIR),
                 });
             }
-            if top.is_dir() {
+            if is_dir {
                 list_folder(&top, Path::new(CONTENT_DIR), &mut files, errors);
             }
         }
@@ -319,21 +320,20 @@ fn list_folder(folder: &Path, relative: &Path, files: &mut Vec<PathBuf>, errors:
     for (name, kind) in listed {
         let path = relative.join(&name);
         let shown = name.to_string_lossy();
-        // Hidden names (editors' lock and swap files) are left out; a hidden folder is still
-        // walked, as the walk always did (the test below holds it to that).
-        if !shown.starts_with('.') {
+        if kind.is_dir() {
+            // A hidden folder is still walked, as the walk always did (the test below holds
+            // it to that); only hidden names are left out.
+            list_folder(&folder.join(&name), &path, files, errors);
+        } else if shown.starts_with('.') {
+            // Hidden files (editors' lock and swap files) are left out.
+        } else if kind.is_symlink() {
             // Links are not followed, so nothing outside the site (or a loop) is ever read;
             // say so instead of silently leaving out what the editor meant to include.
-            if kind.is_symlink() {
-                if shown.ends_with(".md") || folder.join(&name).is_dir() {
-                    errors.push(Error::Symlink { path: path.clone() });
-                }
-            } else if kind.is_file() && shown.ends_with(".md") {
-                files.push(path.clone());
+            if shown.ends_with(".md") || folder.join(&name).is_dir() {
+                errors.push(Error::Symlink { path });
             }
-        }
-        if kind.is_dir() {
-            list_folder(&folder.join(&name), &path, files, errors);
+        } else if kind.is_file() && shown.ends_with(".md") {
+            files.push(path);
         }
     }
 }
