@@ -4,9 +4,11 @@
 # their peak memory (GNU time). benches/rounds.py times the tools in rounds on tmpfs (each once
 # a round, the order rotating and reversed every other round), so this machine's drift is shared by all of them, and each
 # tool's builds back to back on disk (there the peers' memory would empty the page cache between
-# two of a tool's builds); dirty pages are flushed before every build. Three warm-up builds:
-# factsheet's third build is the first to write over the output before last, as every rebuild
-# after it does. The last column is what the machine read from disk during a build (median):
+# two of a tool's builds); dirty pages are flushed before every build. Three warm-up builds
+# for factsheet and the floors (factsheet's third build is the first to write over the output
+# before last, as every rebuild after it does), one for Hugo and Zola, whose second build is
+# already like every later one (on tmpfs they join the rounds late, so that every tool's timed
+# builds share the same rounds). The last column is what the machine read from disk during a build (median):
 # a build on disk that reads found the files it writes over evicted from the page cache.
 #
 #   benches/compare.sh [--zola PATH] [--hugo PATH] [--pages "1000 10000 100000"] [--runs 5]
@@ -70,9 +72,12 @@ for where in tmpfs disk; do
     )
     [ -n "$hugo" ] && command_of[hugo]="$hugo --source $corpus/hugo --destination $out/hugo --quiet"
     [ -n "$zola" ] && command_of[zola]="$zola --root $corpus/zola build --output-dir $out/zola --force"
-    commands=()
+    commands=() peer_warmups=()
     for name in factsheet floor floor-1 hugo zola; do
       [ -n "${command_of[$name]:-}" ] && commands+=("$name" "${command_of[$name]}")
+    done
+    for name in hugo zola; do
+      [ -n "${command_of[$name]:-}" ] && peer_warmups+=(--warmup-of "$name=1")
     done
     n_runs=$runs
     [ "$n" -ge 50000 ] && n_runs=$large_runs
@@ -80,7 +85,7 @@ for where in tmpfs disk; do
     # 100,000 pages evict from the page cache the output a rebuild writes over.
     order=()
     [ "$where" = disk ] && order=(--blocks)
-    python3 benches/rounds.py --runs "$n_runs" --warmup 3 --sync "${order[@]}" --json "$results/$where-$n.json" "${commands[@]}"
+    python3 benches/rounds.py --runs "$n_runs" --warmup 3 "${peer_warmups[@]}" --sync "${order[@]}" --json "$results/$where-$n.json" "${commands[@]}"
     for name in "${!command_of[@]}"; do
       # shellcheck disable=SC2086
       /usr/bin/time -f %M -o "$results/$where-$n-$name.rss" ${command_of[$name]} >/dev/null 2>&1

@@ -3,11 +3,15 @@
 rotates from round to round (and runs backwards every other round), so a slow stretch of a noisy machine is shared by all of them
 instead of landing on whichever tool a back-to-back runner (hyperfine) was timing then.
 
-    rounds.py --runs 5 [--warmup 1] [--sync] [--blocks] --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
+    rounds.py --runs 5 [--warmup 1] [--warmup-of NAME=K ...] [--sync] [--blocks] --json OUT
+              NAME 'COMMAND' [NAME 'COMMAND' ...]
 
 Each build's wall time is taken around the process (perf_counter, from spawn to exit).
 (Peak memory is measured apart, with GNU time: a child forked from Python starts with
-Python's memory, which the kernel counts in its peak.) --sync flushes the page cache's dirty data before every build, so a build on
+Python's memory, which the kernel counts in its peak.) --warmup-of gives one command its own
+number of warm-ups (a slow peer that reaches its steady state at its second build needs one);
+in rounds, a command with fewer warm-ups joins in later rounds, so that every command's timed
+builds share the same rounds. --sync flushes the page cache's dirty data before every build, so a build on
 disk does not start by waiting for the write-back of the one before it. --blocks gives up the
 rounds: each command's warm-ups and timed builds run back to back, as a user's rebuilds do (on
 disk, another tool's build between two of them empties the page cache of their files; see
@@ -56,6 +60,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--warmup-of", action="append", default=[], metavar="NAME=K")
     parser.add_argument("--sync", action="store_true")
     parser.add_argument("--blocks", action="store_true")
     parser.add_argument("--json", required=True)
@@ -66,22 +71,32 @@ def main():
     names = args.pairs[0::2]
     commands = {name: shlex.split(command) for name, command in zip(names, args.pairs[1::2])}
     results = {name: {"command": shlex.join(commands[name]), "times": [], "read_kib": []} for name in names}
-    builds = args.warmup + args.runs
+    warmup = {name: args.warmup for name in names}
+    for given in args.warmup_of:
+        name, _, count = given.partition("=")
+        if name not in warmup or not count.isdigit():
+            parser.error(f"--warmup-of {given}: want NAME=K with NAME one of {', '.join(names)}")
+        warmup[name] = int(count)
+    builds = {name: warmup[name] + args.runs for name in names}
     if args.blocks:
-        order = [(name, n) for name in names for n in range(builds)]
+        order = [(name, n) for name in names for n in range(builds[name])]
     else:
         order = []
-        for n in range(builds):
+        rounds = max(builds.values())
+        for n in range(rounds):
             rotated = names[n % len(names):] + names[:n % len(names)]
             # Every other round runs backwards: in rotations alone a tool always follows the
             # same one, and pays for whatever that one leaves behind (the memory a 10 GiB build
             # frees is handed back to a virtual machine's host, and faulted in again).
-            order += [(name, n) for name in (rotated if n % 2 == 0 else rotated[::-1])]
+            in_round = rotated if n % 2 == 0 else rotated[::-1]
+            # A command with fewer warm-ups joins late: its timed builds share the rounds,
+            # and so the machine's moments, of everyone else's.
+            order += [(name, n - (rounds - builds[name])) for name in in_round if n >= rounds - builds[name]]
     for name, build_number in order:
         if args.sync:
             os.sync()
         elapsed, read = run_once(commands[name])
-        if build_number >= args.warmup:
+        if build_number >= warmup[name]:
             results[name]["times"].append(elapsed)
             if read is not None:
                 results[name]["read_kib"].append(read)

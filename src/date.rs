@@ -389,8 +389,10 @@ impl Date {
         }
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z; a day counts from its midnight in UTC.
-    fn seconds_since_epoch(&self) -> i64 {
+    /// Seconds since 1970-01-01T00:00:00Z; a day counts from its midnight in UTC. Dates whose
+    /// seconds differ order as their seconds do; equal seconds say nothing unless both dates are
+    /// days without a time (then the dates are equal).
+    pub fn seconds_since_epoch(&self) -> i64 {
         let days = days_from_epoch(self.year, self.month, self.day);
         let within_day = self.time.as_ref().map_or(0, |t| {
             i64::from(t.hour) * 3600 + i64::from(t.minute) * 60 + i64::from(t.second)

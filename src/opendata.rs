@@ -49,7 +49,12 @@ struct Document<'a> {
 /// The figures and quotes of the pages in `lang`, in listing order (a translation's records
 /// carry its translated labels; the quotes stay the speakers' exact words).
 pub fn records<'a>(site: &'a Site, config: &'a Config, lang: &str) -> Vec<Record<'a>> {
-    let mut pages: Vec<&Page> = site.all_pages().filter(|p| p.lang == lang).collect();
+    // Only pages with records are sorted: on a large site they are few, and the sort
+    // compares pages scattered through memory.
+    let mut pages: Vec<&Page> = site
+        .all_pages()
+        .filter(|p| p.lang == lang && !(p.front.figures.is_empty() && p.front.quotes.is_empty()))
+        .collect();
     pages.sort_by(|a, b| listing_order(a, b));
     let source_url = |id: &str| {
         config

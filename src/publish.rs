@@ -2,6 +2,8 @@
 //! `robots.txt`, the Atom feed `atom.xml`, the open data `figures.json` and `figures.csv`,
 //! `.nojekyll` and `CNAME`.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use crate::config::Config;
@@ -11,7 +13,7 @@ use crate::markdown::{escape_markup as escape_xml, push_escaped_markup};
 use crate::opendata;
 use crate::render::RenderedFile;
 use crate::taxonomy::{self, Taxonomies};
-use crate::url::join_url;
+use crate::url::{join_url, order_prefix};
 
 /// The Atom feed's file name, linked from templates as `url(path="atom.xml", absolute=true)`.
 pub const FEED_FILE: &str = "atom.xml";
@@ -98,7 +100,9 @@ fn file(output_path: &str, contents: String) -> RenderedFile {
 /// One address of the sitemap: its site path, when it last changed, and its versions in
 /// every language (language, path) when it has more than one.
 struct SitemapEntry<'a> {
-    path: String,
+    /// The start of `path`, which the sitemap's order compares first (see [`order_prefix`]).
+    path_prefix: u128,
+    path: Cow<'a, str>,
     lastmod: Option<&'a Date>,
     versions: Vec<(&'a str, String)>,
 }
@@ -114,7 +118,8 @@ fn sitemap_entries<'a>(site: &'a Site, taxonomies: &'a Taxonomies) -> Vec<Sitema
             .map(|v| (v.lang.as_str(), v.path.clone()))
             .collect();
         entries.push(SitemapEntry {
-            path: page.path.clone(),
+            path_prefix: order_prefix(&page.path),
+            path: Cow::Borrowed(&page.path),
             lastmod: last_change(page),
             versions: if versions.len() > 1 {
                 versions
@@ -127,7 +132,8 @@ fn sitemap_entries<'a>(site: &'a Site, taxonomies: &'a Taxonomies) -> Vec<Sitema
         if let Some(by) = section.page.front.paginate_by {
             let pagers = taxonomy::pager_paths(&section.page.path, section.pages.len(), by);
             entries.extend(pagers.into_iter().skip(1).map(|path| SitemapEntry {
-                path,
+                path_prefix: order_prefix(&path),
+                path: Cow::Owned(path),
                 lastmod: None,
                 versions: Vec::new(),
             }));
@@ -140,7 +146,8 @@ fn sitemap_entries<'a>(site: &'a Site, taxonomies: &'a Taxonomies) -> Vec<Sitema
             .collect();
         let path = term.map_or(&listing.path, |t| &t.path);
         entries.push(SitemapEntry {
-            path: path.clone(),
+            path_prefix: order_prefix(path),
+            path: Cow::Borrowed(path),
             lastmod: None,
             versions: if versions.len() > 1 {
                 versions
@@ -151,13 +158,18 @@ fn sitemap_entries<'a>(site: &'a Site, taxonomies: &'a Taxonomies) -> Vec<Sitema
         if let (Some(term), Some(by)) = (term, kind.paginate_by) {
             let pagers = taxonomy::pager_paths(&term.path, term.pages.len(), by);
             entries.extend(pagers.into_iter().skip(1).map(|path| SitemapEntry {
-                path,
+                path_prefix: order_prefix(&path),
+                path: Cow::Owned(path),
                 lastmod: None,
                 versions: Vec::new(),
             }));
         }
     }
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries.sort_by(|a, b| {
+        a.path_prefix
+            .cmp(&b.path_prefix)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     entries
 }
 
@@ -239,19 +251,49 @@ struct Feed<'a> {
     home: String,
 }
 
+/// A dated page of a feed with the keys of its order (newest first, then by path) copied out
+/// of the page: a sort of thousands of pages, most sharing a day, then reads one array instead
+/// of every page's memory.
+struct FeedEntry<'a> {
+    seconds: i64,
+    has_time: bool,
+    path_prefix: u128,
+    page: &'a Page,
+    date: &'a Date,
+}
+
 /// An Atom 1.0 feed of the dated `pages`, newest `date` first. An entry is `<published>` at
 /// its `date` and `<updated>` at its `updated` (else its `date`); the feed's `<updated>` is
 /// the latest of those, so the feed is the same bytes on every build of the same content.
 fn atom_feed(pages: &[&Page], config: &Config, feed: &Feed<'_>) -> String {
     let lang = feed.lang;
-    let mut dated: Vec<(&Page, &Date)> = pages
+    let mut dated: Vec<FeedEntry<'_>> = pages
         .iter()
-        .filter_map(|page| Some((*page, page.front.date.as_ref()?)))
+        .filter_map(|page| {
+            let date = page.front.date.as_ref()?;
+            Some(FeedEntry {
+                seconds: date.seconds_since_epoch(),
+                has_time: date.has_time(),
+                path_prefix: order_prefix(&page.path),
+                page,
+                date,
+            })
+        })
         .collect();
-    dated.sort_by(|(a, a_date), (b, b_date)| b_date.cmp(a_date).then(a.path.cmp(&b.path)));
+    dated.sort_by(|a, b| {
+        b.seconds
+            .cmp(&a.seconds)
+            .then_with(|| match a.has_time || b.has_time {
+                true => b.date.cmp(a.date),
+                // Two days at the same midnight are the same day.
+                false => Ordering::Equal,
+            })
+            .then_with(|| a.path_prefix.cmp(&b.path_prefix))
+            .then_with(|| a.page.path.cmp(&b.page.path))
+    });
     let updated = dated
         .iter()
-        .filter_map(|(page, _)| last_change(page))
+        .filter_map(|entry| last_change(entry.page))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::to_rfc3339);
     let home = join_url(&config.base_url, &feed.home);
@@ -279,7 +321,7 @@ fn atom_feed(pages: &[&Page], config: &Config, feed: &Feed<'_>) -> String {
     ));
     // One entry per dated page (thousands on a large site): written in place, no string each.
     let mut url = String::new();
-    for (page, date) in dated {
+    for FeedEntry { page, date, .. } in dated {
         url.clear();
         push_escaped_markup(&mut url, &join_url(&config.base_url, &page.path));
         xml.push_str("  <entry>\n    <title>");

@@ -204,3 +204,68 @@ fn dates_with_times_and_offsets_build_and_updated_leads_sitemap_and_feed() {
         "dated pages only, newest `date` first (10:00+05:00 is 05:00 UTC)"
     );
 }
+
+#[test]
+fn the_feed_is_newest_first_then_by_path_and_the_sitemap_by_path_when_paths_begin_alike() {
+    let site = TestSite::fixture("basic");
+    // Six pages of one day whose paths share their first 16 bytes or more (the feed and the
+    // sitemap sort on a copied prefix of the path first): the order must still be the paths'.
+    for (name, date) in [
+        ("day-shared-prefix-b", "2030-01-01"),
+        ("day-shared-prefix-ab", "2030-01-01"),
+        ("day-shared-prefix-a", "2030-01-01"),
+        ("day-a", "2030-01-01"),
+        // The day's midnight with a time: the same moment, ordered after the bare day.
+        ("day-z", "2030-01-01T00:00:00Z"),
+        ("day-later", "2030-01-01T00:00:01Z"),
+    ] {
+        site.write(
+            &format!("content/notes/{name}.md"),
+            &format!("---\ntitle: {name}\ndate: {date}\n---\nx\n"),
+        );
+    }
+    site.build_ok(&[]);
+
+    let xml = site.read_output("atom.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed feed");
+    let fed: Vec<&str> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|entry| child_text(entry, "title"))
+        .filter(|title| title.starts_with("day-"))
+        .collect();
+    assert_eq!(
+        fed,
+        [
+            "day-later",
+            "day-z",
+            "day-a",
+            "day-shared-prefix-a",
+            "day-shared-prefix-ab",
+            "day-shared-prefix-b"
+        ],
+        "newest first; one moment: the bare day after its timed midnight; one day: by path"
+    );
+
+    let sitemap = site.read_output("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("well-formed sitemap");
+    let locs: Vec<&str> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("url"))
+        .filter_map(|url| child_text(url, "loc"))
+        .collect();
+    let mut sorted = locs.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        locs, sorted,
+        "the sitemap lists its addresses in path order"
+    );
+    assert_eq!(
+        locs.iter()
+            .filter(|loc| loc.contains("/notes/day-"))
+            .count(),
+        6
+    );
+}
