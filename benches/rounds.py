@@ -1,25 +1,32 @@
 #!/usr/bin/env python3
 """Times several commands in rounds: each round runs every command once, in an order that
-rotates from round to round (and runs backwards every other round), so a slow stretch of a noisy machine is shared by all of them
-instead of landing on whichever tool a back-to-back runner (hyperfine) was timing then.
+rotates from round to round (and runs backwards every other round), so a slow stretch of a
+noisy machine is shared by all of them instead of landing on whichever tool a back-to-back
+runner (hyperfine) was timing then.
 
-    rounds.py --runs 5 [--warmup 1] [--warmup-of NAME=K ...] [--sync] [--blocks] --json OUT
-              NAME 'COMMAND' [NAME 'COMMAND' ...]
+    rounds.py --runs 5 [--warmup 1] [--warmup-of NAME=K ...] [--sync] [--settle S] [--blocks]
+              --json OUT NAME 'COMMAND' [NAME 'COMMAND' ...]
 
 Each build's wall time is taken around the process (perf_counter, from spawn to exit).
 (Peak memory is measured apart, with GNU time: a child forked from Python starts with
-Python's memory, which the kernel counts in its peak.) --warmup-of gives one command its own
-number of warm-ups (a slow peer that reaches its steady state at its second build needs one);
-in rounds, a command with fewer warm-ups joins in later rounds, so that every command's timed
-builds share the same rounds. --sync flushes the page cache's dirty data before every build, so a build on
-disk does not start by waiting for the write-back of the one before it. --blocks gives up the
-rounds: each command's warm-ups and timed builds run back to back, as a user's rebuilds do (on
-disk, another tool's build between two of them empties the page cache of their files; see
-compare.sh). OUT gets
-{"NAME": {"command": ..., "times": [s, ...], "read_kib": [KiB, ...]}} with every timed run;
-read_kib is what the whole machine read from its disks during the build (Linux's pgpgin, in
-/proc/vmstat; absent elsewhere): a build on disk that reads while it writes found the files it
-writes over gone from the page cache."""
+Python's memory, which the kernel counts in its peak.)
+
+--warmup-of gives one command its own number of warm-ups (a slow peer whose second build is
+already like every later one needs one); in rounds, a command with fewer warm-ups joins in
+later rounds, so that every command's timed builds share the same rounds.
+--sync flushes the page cache's dirty data before every build, so a build on disk does not
+start by waiting for the write-back of the one before it.
+--settle waits S seconds before every build (after --sync): on a virtual machine, the memory
+a peer's 10 GiB build frees is handed back to the host as it ends, and a build started at
+once pays for that while it faults in its own.
+--blocks gives up the rounds: each command's warm-ups and timed builds run back to back, as a
+user's rebuilds do (on disk, another tool's build between two of them empties the page cache
+of their files; see compare.sh).
+
+OUT gets {"NAME": {"command": ..., "times": [s, ...], "read_kib": [KiB, ...]}} with every
+timed run; read_kib is what the whole machine read from its disks during the build (Linux's
+pgpgin, in /proc/vmstat; absent elsewhere): a build on disk that reads while it writes found
+the files it writes over gone from the page cache."""
 
 import argparse
 import json
@@ -62,6 +69,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--warmup-of", action="append", default=[], metavar="NAME=K")
     parser.add_argument("--sync", action="store_true")
+    parser.add_argument("--settle", type=float, default=0.0, metavar="S")
     parser.add_argument("--blocks", action="store_true")
     parser.add_argument("--json", required=True)
     parser.add_argument("pairs", nargs="+", help="NAME COMMAND ...")
@@ -95,6 +103,7 @@ def main():
     for name, build_number in order:
         if args.sync:
             os.sync()
+        time.sleep(args.settle)
         elapsed, read = run_once(commands[name])
         if build_number >= warmup[name]:
             results[name]["times"].append(elapsed)
