@@ -120,6 +120,16 @@ fn child_text<'a>(node: roxmltree::Node<'a, 'a>, tag: &str) -> Option<&'a str> {
         .and_then(|n| n.text())
 }
 
+/// The text of `child` in each `element` under the root of the XML document `xml`, in order.
+fn texts_of_each(xml: &str, element: &str, child: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    doc.root_element()
+        .children()
+        .filter(|n| n.has_tag_name(element))
+        .filter_map(|n| child_text(n, child).map(str::to_string))
+        .collect()
+}
+
 /// `lastmod` of each sitemap URL ending in `path`.
 fn lastmod(sitemap: &str, path: &str) -> Option<String> {
     let doc = roxmltree::Document::parse(sitemap).expect("well-formed sitemap");
@@ -226,13 +236,8 @@ fn the_feed_is_newest_first_then_by_path_and_the_sitemap_by_path_when_paths_begi
     }
     site.build_ok(&[]);
 
-    let xml = site.read_output("atom.xml");
-    let doc = roxmltree::Document::parse(&xml).expect("well-formed feed");
-    let fed: Vec<&str> = doc
-        .root_element()
-        .children()
-        .filter(|n| n.has_tag_name("entry"))
-        .filter_map(|entry| child_text(entry, "title"))
+    let fed: Vec<String> = texts_of_each(&site.read_output("atom.xml"), "entry", "title")
+        .into_iter()
         .filter(|title| title.starts_with("day-"))
         .collect();
     assert_eq!(
@@ -248,14 +253,7 @@ fn the_feed_is_newest_first_then_by_path_and_the_sitemap_by_path_when_paths_begi
         "newest first; one moment: the bare day after its timed midnight; one day: by path"
     );
 
-    let sitemap = site.read_output("sitemap.xml");
-    let doc = roxmltree::Document::parse(&sitemap).expect("well-formed sitemap");
-    let locs: Vec<&str> = doc
-        .root_element()
-        .children()
-        .filter(|n| n.has_tag_name("url"))
-        .filter_map(|url| child_text(url, "loc"))
-        .collect();
+    let locs = texts_of_each(&site.read_output("sitemap.xml"), "url", "loc");
     let mut sorted = locs.clone();
     sorted.sort_unstable();
     assert_eq!(
